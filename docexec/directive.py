@@ -1,0 +1,76 @@
+"""Parse the header of an ``exec`` fence.
+
+    ```python exec raises="RuntimeError" timeout=60 output=mermaid
+    --8<-- "backward/ols_step.py"
+    ```
+
+Every option is checked here, so a typo fails the build instead of being
+ignored the way an unknown fence attribute usually is.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Optional
+
+OUTPUTS = ("text", "mermaid", "none")
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
+
+
+class DirectiveError(ValueError):
+    """An ``exec`` fence header that cannot be understood."""
+
+
+@dataclass(frozen=True)
+class Directive:
+    raises: Optional[str] = None
+    timeout: Optional[float] = None
+    output: str = "text"
+
+
+def is_exec(info: str) -> bool:
+    """Whether a fence's info string asks for execution (``exec`` as a word of it)."""
+    return "exec" in re.split(r"[\s=]+", info.strip())
+
+
+def parse(info: str) -> Directive:
+    try:
+        words = shlex.split(info)
+    except ValueError as exc:
+        raise DirectiveError(f"cannot parse fence header {info!r}: {exc}") from None
+    if not words or words[0] != "python":
+        raise DirectiveError(f"exec fences must be ```python exec ...```, got {info!r}")
+    if "exec" not in words[1:]:
+        raise DirectiveError(f"'exec' must be a bare word after 'python', got {info!r}")
+    options = {}
+    for word in words[1:]:
+        if word == "exec":
+            continue
+        key, eq, value = word.partition("=")
+        if not eq or not value:
+            raise DirectiveError(f"option {word!r} in {info!r} must look like key=value")
+        if key in options:
+            raise DirectiveError(f"option {key!r} given twice in {info!r}")
+        options[key] = value
+    unknown = set(options) - {"raises", "timeout", "output"}
+    if unknown:
+        raise DirectiveError(
+            f"unknown option(s) {', '.join(sorted(unknown))} in {info!r}; known: raises, timeout, output"
+        )
+    raises = options.get("raises")
+    if raises is not None and not re.fullmatch(r"[A-Za-z_][\w.]*", raises):
+        raise DirectiveError(f"raises={raises!r} is not an exception class name")
+    timeout = None
+    if "timeout" in options:
+        try:
+            timeout = float(options["timeout"])
+        except ValueError:
+            timeout = -1.0
+        if not timeout > 0:
+            raise DirectiveError(f"timeout={options['timeout']!r} must be a positive number of seconds")
+    output = options.get("output", "text")
+    if output not in OUTPUTS:
+        raise DirectiveError(f"output={output!r} must be one of {', '.join(OUTPUTS)}")
+    return Directive(raises=raises, timeout=timeout, output=output)

@@ -1,0 +1,198 @@
+"""The Python-Markdown extension that executes ``exec`` fences.
+
+It is a pair of preprocessors around pymdownx.snippets (priority 32), so it
+works wherever Python-Markdown extensions do (MkDocs, Zensical), with no MkDocs
+hooks:
+
+1. ``IncludeCheck`` (33, before snippets) checks every ``--8<--`` include on
+   the page, rejects Python code pasted by hand, parses ``exec`` fences, and
+   leaves a marker line under each one.
+2. ``OutputWriter`` (31, after snippets) runs each marked file in the worker
+   and replaces the marker with an escaped output block.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+
+from docexec import check, client, directive
+
+INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
+SECTION_START = '--8<-- [start:{}]'
+MARKER = re.compile(r"^(?P<indent>[ \t]*)\x02docexec:(?P<index>\d+)\x03$")
+PYTHON_LANGS = {"python", "py", "python3", "pycon"}
+
+
+class PageError(ValueError):
+    """A page that cannot be built as written; the message says where and what."""
+
+
+@dataclass
+class Job:
+    path: str  # as written in the include, relative to the snippets base path
+    file: str  # resolved file on disk
+    directive: directive.Directive
+    line: int  # 1-based line of the fence on the page
+
+
+def _fence_body(lines: list[str], start: int, fence: str) -> int:
+    """Index of the line that closes the fence opened at ``start``."""
+    close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+    for end in range(start + 1, len(lines)):
+        if close.match(lines[end]):
+            return end
+    raise PageError(f"line {start + 1}: code fence {fence!r} is never closed")
+
+
+class IncludeCheck(Preprocessor):
+    def __init__(self, md, ext: "DocexecExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.jobs = []
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            opened = directive.FENCE.match(lines[i])
+            if not opened:
+                self._check_include(lines[i], i)
+                out.append(lines[i])
+                i += 1
+                continue
+            end = _fence_body(lines, i, opened["fence"])
+            body = lines[i + 1 : end]
+            info = opened["info"]
+            lang = info.split()[0].lstrip(".{") if info.split() else ""
+            includes = [self._check_include(line, i + 1 + k) for k, line in enumerate(body)]
+            if lang in PYTHON_LANGS and (not body or not all(includes)):
+                raise PageError(
+                    f"line {i + 1}: a ```{lang} fence must hold only --8<-- includes of files in snippets/; "
+                    "code pasted into Markdown is never run or tested"
+                )
+            if directive.is_exec(info):
+                out.extend(self._exec_fence(opened, body, includes, i))
+            else:
+                out.extend(lines[i : end + 1])
+            i = end + 1
+        return out
+
+    def _check_include(self, line: str, index: int):
+        match = INCLUDE.match(line)
+        if not match:
+            return None
+        target = match["target"]
+        if target.startswith(";"):
+            return match
+        path, _, section = target.partition(":")
+        if re.fullmatch(r"[\d:,-]+", section or "x"):
+            raise PageError(f"line {index + 1}: {target!r} includes by line numbers; use a named section")
+        file = self.ext.resolve(path)
+        if file is None:
+            raise PageError(
+                f"line {index + 1}: snippet file {path!r} not found in {', '.join(self.ext.base_paths())}"
+            )
+        if section:
+            with open(file, encoding="utf-8") as handle:
+                if SECTION_START.format(section) not in handle.read():
+                    raise PageError(f"line {index + 1}: section {section!r} not found in snippet file {file}")
+        return match
+
+    def _exec_fence(self, opened, body, includes, i: int) -> list[str]:
+        indent = opened["indent"]
+        try:
+            parsed = directive.parse(opened["info"])
+        except directive.DirectiveError as exc:
+            raise PageError(f"line {i + 1}: {exc}") from None
+        if len(body) != 1 or not includes[0]:
+            raise PageError(f"line {i + 1}: an exec fence must hold exactly one --8<-- include")
+        target = includes[0]["target"]
+        if ":" in target:
+            raise PageError(f"line {i + 1}: exec runs whole files; {target!r} names a section")
+        self.ext.jobs.append(Job(target, self.ext.resolve(target), parsed, i + 1))
+        header = f'{indent}{opened["fence"]}python title="{target}"'
+        marker = f"{indent}\x02docexec:{len(self.ext.jobs) - 1}\x03"
+        return [header, body[0], f'{indent}{opened["fence"]}', "", marker, ""]
+
+
+class OutputWriter(Preprocessor):
+    def __init__(self, md, ext: "DocexecExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            match = MARKER.match(line)
+            if match:
+                job = self.ext.jobs[int(match["index"])]
+                out.extend(self._render(job, match["indent"]))
+            else:
+                out.append(line)
+        return out
+
+    def _render(self, job: Job, indent: str) -> list[str]:
+        if not self.ext.getConfig("execute"):
+            return []
+        text = self.ext.execute(job)
+        if job.directive.output == "none" or not text.strip():
+            return []
+        longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        if job.directive.output == "mermaid":
+            header = f"{indent}{fence}mermaid"
+        else:
+            label = f"Output (raises {job.directive.raises})" if job.directive.raises else "Output"
+            header = f'{indent}{fence}text title="{label}"'
+        body = [f"{indent}{line}" if line else "" for line in text.rstrip("\n").split("\n")]
+        return [header, *body, f"{indent}{fence}"]
+
+
+class DocexecExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {
+            "device": ["cpu", "Device the build runs snippets on (env DOCEXEC_DEVICE overrides)"],
+            "timeout": [60.0, "Seconds one snippet may run before the build fails"],
+            "execute": [True, "Run snippets (env DOCEXEC_EXECUTE=0 turns it off)"],
+        }
+        super().__init__(**kwargs)
+        self.jobs: list[Job] = []
+        self.md = None
+
+    def extendMarkdown(self, md):
+        self.md = md
+        if os.environ.get("DOCEXEC_EXECUTE") == "0":
+            self.setConfig("execute", False)
+        md.preprocessors.register(IncludeCheck(md, self), "docexec_includes", 33)
+        md.preprocessors.register(OutputWriter(md, self), "docexec_outputs", 31)
+
+    def base_paths(self) -> list[str]:
+        snippets = self.md.preprocessors["snippet"] if "snippet" in self.md.preprocessors else None
+        if snippets is None:
+            raise PageError("docexec needs pymdownx.snippets, with base_path set, in the same Markdown instance")
+        return list(snippets.base_path)
+
+    def resolve(self, path: str):
+        for base in self.base_paths():
+            file = os.path.join(base, path)
+            if os.path.isfile(file):
+                return os.path.abspath(file)
+        return None
+
+    def execute(self, job: Job) -> str:
+        device = os.environ.get("DOCEXEC_DEVICE", self.getConfig("device"))
+        worker = client.get_worker(os.getcwd(), device)
+        runs = worker.run(job.file, job.directive.timeout or float(self.getConfig("timeout")))
+        try:
+            return check.judge(runs, job.directive, os.path.relpath(job.file))
+        except check.SnippetError as exc:
+            raise check.SnippetError(f"exec fence at line {job.line}: {exc}") from None
+
+
+def makeExtension(**kwargs):
+    return DocexecExtension(**kwargs)
