@@ -1,0 +1,55 @@
+"""Shared fixtures: run a snippet on each device and hand back its globals."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+
+requires_cuda = pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="no CUDA device here; the CUDA case runs on a GPU machine"
+)
+
+
+@pytest.fixture(params=["cpu", pytest.param("cuda", marks=[pytest.mark.cuda, requires_cuda])])
+def device(request, monkeypatch) -> str:
+    """The device a snippet must pick. On the CPU case CUDA is hidden from it,
+    so the usual `"cuda" if torch.cuda.is_available() else "cpu"` line picks the CPU
+    even on a GPU machine."""
+    if request.param == "cpu":
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    return request.param
+
+
+@pytest.fixture
+def run_snippet(device, capsys):
+    """Run ``snippets/<name>`` as ``python <name>`` would; return its globals plus ``out`` (stdout)."""
+
+    def run(name: str) -> SimpleNamespace:
+        capsys.readouterr()
+        namespace = runpy.run_path(str(SNIPPETS / name), run_name="__main__")
+        namespace["out"] = capsys.readouterr().out
+        return SimpleNamespace(**namespace)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _torch_global_state():
+    """Snippets run in the test process: fail if one leaves global torch state changed."""
+    state = lambda: (  # noqa: E731
+        torch.is_grad_enabled(),
+        torch.is_inference_mode_enabled(),
+        torch.is_anomaly_enabled(),
+        torch.get_default_dtype(),
+        torch.are_deterministic_algorithms_enabled(),
+    )
+    before = state()
+    yield
+    assert state() == before, "a snippet changed global torch state"

@@ -1,0 +1,48 @@
+"""A real `mkdocs build` of a tiny project: failures name the page, the snippet file and its line."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+CONFIG = """
+site_name: t
+strict: true
+markdown_extensions:
+  - pymdownx.superfences
+  - pymdownx.snippets:
+      base_path: [snippets]
+      check_paths: true
+  - docexec.extension
+"""
+
+
+@pytest.fixture
+def build(tmp_path):
+    def build(page: str, **snippets: str) -> subprocess.CompletedProcess:
+        (tmp_path / "mkdocs.yml").write_text(CONFIG)
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "docs" / "index.md").write_text("# Home\n")
+        (tmp_path / "docs" / "broken.md").write_text(textwrap.dedent(page))
+        (tmp_path / "snippets").mkdir()
+        for name, source in snippets.items():
+            (tmp_path / "snippets" / f"{name}.py").write_text(textwrap.dedent(source))
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True
+        )
+
+    return build
+
+
+def test_raising_snippet_fails_the_build_naming_page_file_and_line(build):
+    done = build('# B\n\n```python exec\n--8<-- "bad.py"\n```\n', bad="a = 1\nb = 0\nprint(a / b)\n")
+    assert done.returncode != 0
+    assert "broken.md" in done.stderr
+    assert "snippets/bad.py:3: raised ZeroDivisionError" in done.stderr
+
+
+def test_missing_snippet_fails_the_build_naming_page_and_file(build):
+    done = build('# B\n\n```python exec\n--8<-- "gone.py"\n```\n')
+    assert done.returncode != 0
+    assert "broken.md" in done.stderr and "snippet file 'gone.py' not found" in done.stderr
