@@ -16,6 +16,9 @@ import traceback
 import warnings
 
 
+EXECUTOR_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None):
     # Python prints "path:line: Category: msg"; the path is machine-specific,
     # so the page shows only the part a reader can compare with their own run.
@@ -28,7 +31,10 @@ def _seed_everything(seed: int) -> None:
     import torch
 
     random.seed(seed)
-    torch.manual_seed(seed)
+    if os.environ.get("CUDA_VISIBLE_DEVICES") == "":
+        torch.default_generator.manual_seed(seed)  # CPU only: skips the CUDA lazy-seed bookkeeping
+    else:
+        torch.manual_seed(seed)
     try:
         import numpy
 
@@ -56,14 +62,41 @@ def _format_error(exc: BaseException, path: str) -> dict:
     }
 
 
-def _local_modules(root: str) -> list[str]:
+def _local_modules(root: str, names) -> list[str]:
     """Files of modules under the repository that the snippet imported (cache dependencies)."""
     found = set()
-    for module in list(sys.modules.values()):
-        file = getattr(module, "__file__", None)
+    for name in names:
+        file = getattr(sys.modules.get(name), "__file__", None)
         if file and os.path.abspath(file).startswith(root + os.sep):
             found.add(os.path.abspath(file))
     return sorted(found)
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0  # pragma: no cover - every Linux has both fields
+
+
+def _reset_peak_rss() -> int:
+    """Start a fresh high-water mark (Linux clear_refs 5); return the RSS now, in KiB."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:  # pragma: no cover - not Linux, or not allowed
+        pass
+    return _status_kib("VmRSS")
+
+
+def _peak_memory(rss_before_kib: int) -> dict:
+    peak = {"rss_bytes": max(0, _status_kib("VmHWM") - rss_before_kib) * 1024}
+    import torch
+
+    if torch.cuda.is_initialized():
+        peak["cuda_bytes"] = torch.cuda.max_memory_allocated()
+    return peak
 
 
 def run(path: str, seed: int, root: str) -> dict:
@@ -79,7 +112,8 @@ def run(path: str, seed: int, root: str) -> dict:
     sys.argv = [path]
     sys.path.insert(0, os.path.dirname(path))
     _seed_everything(seed)
-    before = set(sys.modules)
+    preloaded = set(sys.modules)
+    rss_before = _reset_peak_rss()
     error = None
     start = time.perf_counter()
     try:
@@ -94,6 +128,7 @@ def run(path: str, seed: int, root: str) -> dict:
         "output": output,
         "error": error,
         "duration": duration,
-        "deps": [d for d in _local_modules(root) if d != path],
-        "new_modules": len(set(sys.modules) - before),
+        "peak": _peak_memory(rss_before),
+        # Local modules it imported, the executor's own files aside (they are in the key anyway).
+        "deps": [d for d in _local_modules(root, set(sys.modules) - preloaded) if d != path and not d.startswith(EXECUTOR_DIR)],
     }

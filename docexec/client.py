@@ -9,8 +9,11 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
+from concurrent.futures import Future
 
 # Two runs with different seeds: equal output proves the snippet seeds itself.
 SEEDS = (1, 2)
@@ -21,6 +24,12 @@ class WorkerError(RuntimeError):
 
 
 class Worker:
+    """The worker process plus one thread that feeds it requests in order.
+
+    ``submit`` returns at once, so a build can queue every snippet it will need
+    and keep rendering pages while they run.
+    """
+
     def __init__(self, root: str, device: str):
         env = dict(os.environ, DOCEXEC_ROOT=root, PYTHONHASHSEED="0")
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
@@ -36,8 +45,9 @@ class Worker:
             stdout=subprocess.PIPE,
             text=True,
         )
-        hello = self._read()
-        self.torch_version = hello["torch"]
+        self.requests: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._serve, name="docexec-worker", daemon=True)
+        self.thread.start()
 
     def _read(self) -> dict:
         line = self.proc.stdout.readline()
@@ -46,14 +56,41 @@ class Worker:
             raise WorkerError(f"docexec worker exited with code {code} (its stderr is above)")
         return json.loads(line)
 
-    def run(self, path: str, timeout: float) -> list[dict]:
-        """Run ``path`` once per seed, in parallel forks; one result per run."""
+    def _serve(self) -> None:
+        try:
+            self._read()  # the worker's "ready" line, once torch is imported
+        except WorkerError as exc:
+            error = exc
+        else:
+            error = None
+        while True:
+            item = self.requests.get()
+            if item is None:
+                return
+            request, future = item
+            if error is None:
+                try:
+                    self.proc.stdin.write(json.dumps(request) + "\n")
+                    self.proc.stdin.flush()
+                    future.set_result(self._read()["runs"])
+                    continue
+                except (OSError, WorkerError) as exc:
+                    error = exc
+            future.set_exception(WorkerError(str(error)))
+
+    def submit(self, path: str, timeout: float) -> Future:
+        """Queue ``path`` to run once per seed, in parallel forks; the future gives one result per run."""
+        future: Future = Future()
         request = {"path": os.path.abspath(path), "timeout": timeout, "seeds": list(SEEDS)}
-        self.proc.stdin.write(json.dumps(request) + "\n")
-        self.proc.stdin.flush()
-        return self._read()["runs"]
+        self.requests.put((request, future))
+        return future
+
+    def run(self, path: str, timeout: float) -> list[dict]:
+        return self.submit(path, timeout).result()
 
     def close(self) -> None:
+        self.requests.put(None)
+        self.thread.join(timeout=10)
         if self.proc.poll() is None:
             self.proc.stdin.close()
             self.proc.wait(timeout=10)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from docexec import check, client, directive
+from docexec import check, directive, report, results
 
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 SECTION_START = '--8<-- [start:{}]'
@@ -53,13 +54,25 @@ class IncludeCheck(Preprocessor):
     def __init__(self, md, ext: "DocexecExtension"):
         super().__init__(md)
         self.ext = ext
+        self.jobs: list[Job] = []
 
     def run(self, lines: list[str]) -> list[str]:
-        self.ext.jobs = []
+        if self.ext.getConfig("execute") and not results.PENDING:
+            self.ext.prefetch_site()
+        out, self.ext.jobs = self.scan(lines)
+        return out
+
+    def scan(self, lines: list[str]) -> tuple[list[str], list[Job]]:
+        """Check the page; return its lines with exec fences marked, and the jobs to run."""
+        self.jobs = []
         out: list[str] = []
         i = 0
         while i < len(lines):
             opened = directive.FENCE.match(lines[i])
+            if lines[i].strip() == report.MARKER:
+                out.extend(report.render(self.ext))
+                i += 1
+                continue
             if not opened:
                 self._check_include(lines[i], i)
                 out.append(lines[i])
@@ -80,7 +93,7 @@ class IncludeCheck(Preprocessor):
             else:
                 out.extend(lines[i : end + 1])
             i = end + 1
-        return out
+        return out, self.jobs
 
     def _check_include(self, line: str, index: int):
         match = INCLUDE.match(line)
@@ -114,9 +127,9 @@ class IncludeCheck(Preprocessor):
         target = includes[0]["target"]
         if ":" in target:
             raise PageError(f"line {i + 1}: exec runs whole files; {target!r} names a section")
-        self.ext.jobs.append(Job(target, self.ext.resolve(target), parsed, i + 1))
+        self.jobs.append(Job(target, self.ext.resolve(target), parsed, i + 1))
         header = f'{indent}{opened["fence"]}python title="{target}"'
-        marker = f"{indent}\x02docexec:{len(self.ext.jobs) - 1}\x03"
+        marker = f"{indent}\x02docexec:{len(self.jobs) - 1}\x03"
         return [header, body[0], f'{indent}{opened["fence"]}', "", marker, ""]
 
 
@@ -159,6 +172,8 @@ class DocexecExtension(Extension):
             "device": ["cpu", "Device the build runs snippets on (env DOCEXEC_DEVICE overrides)"],
             "timeout": [60.0, "Seconds one snippet may run before the build fails"],
             "execute": [True, "Run snippets (env DOCEXEC_EXECUTE=0 turns it off)"],
+            "cache_dir": [".cache/docexec", "Where results are cached; empty turns the cache off"],
+            "docs_dir": ["", "Pages to prefetch and to list in the execution report (empty: none)"],
         }
         super().__init__(**kwargs)
         self.jobs: list[Job] = []
@@ -184,14 +199,46 @@ class DocexecExtension(Extension):
                 return os.path.abspath(file)
         return None
 
+    def device(self) -> str:
+        return os.environ.get("DOCEXEC_DEVICE", self.getConfig("device"))
+
     def execute(self, job: Job) -> str:
-        device = os.environ.get("DOCEXEC_DEVICE", self.getConfig("device"))
-        worker = client.get_worker(os.getcwd(), device)
-        runs = worker.run(job.file, job.directive.timeout or float(self.getConfig("timeout")))
+        """The text to show under ``job``'s code: from this build, the cache, or a fresh run."""
+        record = results.obtain(job.file, self.device(), self.timeout(job), self.getConfig("cache_dir"))
         try:
-            return check.judge(runs, job.directive, os.path.relpath(job.file))
+            return check.judge(record.runs, job.directive, os.path.relpath(job.file))
         except check.SnippetError as exc:
             raise check.SnippetError(f"exec fence at line {job.line}: {exc}") from None
+
+    def timeout(self, job: Job) -> float:
+        return job.directive.timeout or float(self.getConfig("timeout"))
+
+    def site_pages(self) -> list[Path]:
+        """Every page under docs_dir, the report page aside."""
+        docs = self.getConfig("docs_dir")
+        pages = sorted(Path(docs).rglob("*.md")) if docs else []
+        return [page for page in pages if report.MARKER not in page.read_text(encoding="utf-8")]
+
+    def prefetch_site(self) -> None:
+        """Queue every snippet of the site whose result is not known yet, so they run
+        on the worker while MkDocs renders pages. A page that cannot be scanned is
+        skipped here; it fails with its own name when it is rendered."""
+        for page in self.site_pages():
+            try:
+                jobs = self.scan_page(str(page))
+            except PageError:
+                continue
+            for job in jobs:
+                results.prefetch(job.file, self.device(), self.timeout(job), self.getConfig("cache_dir"))
+
+    def scan_page(self, path: str) -> list[Job]:
+        """The exec jobs of another page (for the report), without running them."""
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        try:
+            return IncludeCheck(self.md, self).scan(lines)[1]
+        except PageError as exc:
+            raise PageError(f"{path}: {exc}") from None
 
 
 def makeExtension(**kwargs):

@@ -16,7 +16,7 @@ MERMAID = {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
 
 @pytest.fixture
 def render(tmp_path):
-    def render(page: str, execute: bool = True, **files: str) -> str:
+    def render(page: str, execute: bool = True, cache_dir: str = "", **files: str) -> str:
         for name, source in files.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
         md = markdown.Markdown(
@@ -24,7 +24,7 @@ def render(tmp_path):
             extension_configs={
                 "pymdownx.superfences": {"custom_fences": [MERMAID]},
                 "pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True},
-                "docexec.extension": {"timeout": 20, "execute": execute},
+                "docexec.extension": {"timeout": 20, "execute": execute, "cache_dir": cache_dir},
             },
         )
         return md.convert(textwrap.dedent(page))

@@ -14,7 +14,8 @@ markdown_extensions:
   - pymdownx.snippets:
       base_path: [snippets]
       check_paths: true
-  - docexec.extension
+  - docexec.extension:
+      cache_dir: .cache
 """
 
 
@@ -46,3 +47,21 @@ def test_missing_snippet_fails_the_build_naming_page_and_file(build):
     done = build('# B\n\n```python exec\n--8<-- "gone.py"\n```\n')
     assert done.returncode != 0
     assert "broken.md" in done.stderr and "snippet file 'gone.py' not found" in done.stderr
+
+
+WARM_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config("mkdocs.yml"))
+print("torch imported:", "torch" in sys.modules)
+"""
+
+
+def test_a_warm_build_does_not_import_torch(build, tmp_path):
+    cold = build('# B\n\n```python exec\n--8<-- "ok.py"\n```\n', ok="import torch\nprint(torch.ones(2).sum().item())\n")
+    assert cold.returncode == 0, cold.stderr
+    warm = subprocess.run([sys.executable, "-c", WARM_BUILD], cwd=tmp_path, capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    assert "torch imported: False" in warm.stdout
+    assert "2.0" in (tmp_path / "site" / "broken" / "index.html").read_text()

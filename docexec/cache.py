@@ -1,0 +1,102 @@
+"""Cached execution results, keyed by everything a snippet's output depends on.
+
+An entry is one JSON file per (device, snippet) under the cache folder. Its key:
+
+* the snippet's source (sha256);
+* the source of every local module it imported when it ran (sha256 each);
+* the installed torch version (read from package metadata: no ``import torch``);
+* the device;
+* the executor: docexec's version plus the source of the files that run snippets.
+
+A lookup recomputes every part from the files as they are now; any difference is
+a miss, so a stale result is never returned. The entry stores the raw runs, not
+the judged text, so a changed fence option (``raises=``) is re-checked against them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import docexec
+
+EXECUTOR_FILES = ("child.py", "worker.py", "client.py")
+
+
+def file_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def executor_fingerprint() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256(docexec.__version__.encode())
+    for name in EXECUTOR_FILES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=None)
+def torch_version() -> str:
+    return metadata.version("torch")
+
+
+def make_key(snippet: str, device: str, deps: list[str], root: Path) -> dict:
+    """``deps`` are paths relative to ``root``; the key names them the same way."""
+    return {
+        "source": file_hash(snippet),
+        "deps": {dep: file_hash(root / dep) for dep in sorted(deps)},
+        "torch": torch_version(),
+        "device": device,
+        "executor": executor_fingerprint(),
+    }
+
+
+def key_for_runs(snippet: str, device: str, runs: list[dict], root: Path) -> dict:
+    """The key of a fresh result: its dependencies are the local modules the run imported."""
+    deps = [str(Path(dep).relative_to(root)) for dep in runs[0].get("deps", [])]
+    return make_key(snippet, device, deps, root)
+
+
+def current_key(snippet: str, device: str, stored_key: dict, root: Path):
+    """The key as the files are now, for the dependencies a stored key names; None if one is gone."""
+    try:
+        return make_key(snippet, device, list(stored_key["deps"]), root)
+    except OSError:
+        return None
+
+
+class ResultCache:
+    def __init__(self, folder: str, root: str):
+        self.folder = Path(folder)
+        self.root = Path(root).resolve()
+
+    def _entry(self, snippet: str, device: str) -> Path:
+        path = Path(snippet).resolve()
+        if path.is_relative_to(self.root):
+            return self.folder / device / path.relative_to(self.root).with_suffix(".json")
+        # A snippet outside the project (tests use temporary ones): named by its full path.
+        return self.folder / device / "outside" / (hashlib.sha256(str(path).encode()).hexdigest()[:16] + ".json")
+
+    def get(self, snippet: str, device: str):
+        """The stored runs if every part of the key still matches, else None."""
+        entry = self._entry(snippet, device)
+        try:
+            stored = json.loads(entry.read_text())
+            fresh = stored["key"] == current_key(snippet, device, stored["key"], self.root)
+        except (OSError, ValueError, KeyError):  # no entry, or an unreadable one
+            return None
+        return stored["runs"] if fresh else None
+
+    def put(self, snippet: str, device: str, runs: list[dict], key: dict) -> None:
+        entry = self._entry(snippet, device)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a parallel build never reads half an entry.
+        with tempfile.NamedTemporaryFile("w", dir=entry.parent, delete=False, suffix=".tmp") as tmp:
+            json.dump({"key": key, "runs": runs}, tmp, indent=1, sort_keys=True)
+        os.replace(tmp.name, entry)
