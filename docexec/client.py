@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import queue
 import subprocess
 import sys
 import threading
@@ -45,8 +44,12 @@ class Worker:
             stdout=subprocess.PIPE,
             text=True,
         )
-        self.requests: queue.Queue = queue.Queue()
-        self.thread = threading.Thread(target=self._serve, name="docexec-worker", daemon=True)
+        self.lock = threading.Lock()
+        self.futures: dict[int, Future] = {}
+        self.next_id = 0
+        self.ready = threading.Event()
+        self.error: Exception | None = None
+        self.thread = threading.Thread(target=self._receive, name="docexec-worker", daemon=True)
         self.thread.start()
 
     def _read(self) -> dict:
@@ -56,44 +59,47 @@ class Worker:
             raise WorkerError(f"docexec worker exited with code {code} (its stderr is above)")
         return json.loads(line)
 
-    def _serve(self) -> None:
+    def _receive(self) -> None:
+        """Resolve each request's future as its answer arrives (answers come in any order)."""
         try:
-            self._read()  # the worker's "ready" line, once torch is imported
-        except WorkerError as exc:
-            error = exc
-        else:
-            error = None
-        while True:
-            item = self.requests.get()
-            if item is None:
-                return
-            request, future = item
-            if error is None:
-                try:
-                    self.proc.stdin.write(json.dumps(request) + "\n")
-                    self.proc.stdin.flush()
-                    future.set_result(self._read()["runs"])
-                    continue
-                except (OSError, WorkerError) as exc:
-                    error = exc
-            future.set_exception(WorkerError(str(error)))
+            self._read()  # the "ready" line, once torch is imported
+            self.ready.set()
+            while True:
+                answer = self._read()
+                with self.lock:
+                    future = self.futures.pop(answer["id"])
+                future.set_result(answer["runs"])
+        except (OSError, ValueError, WorkerError) as exc:
+            with self.lock:
+                self.error = WorkerError(str(exc))
+                pending, self.futures = list(self.futures.values()), {}
+            for future in pending:
+                future.set_exception(self.error)
+            self.ready.set()
 
     def submit(self, path: str, timeout: float) -> Future:
         """Queue ``path`` to run once per seed, in parallel forks; the future gives one result per run."""
         future: Future = Future()
-        request = {"path": os.path.abspath(path), "timeout": timeout, "seeds": list(SEEDS)}
-        self.requests.put((request, future))
+        with self.lock:
+            if self.error is not None:
+                future.set_exception(self.error)
+                return future
+            self.next_id += 1
+            self.futures[self.next_id] = future
+            request = {"id": self.next_id, "path": os.path.abspath(path), "timeout": timeout, "seeds": list(SEEDS)}
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
         return future
 
     def run(self, path: str, timeout: float) -> list[dict]:
         return self.submit(path, timeout).result()
 
     def close(self) -> None:
-        self.requests.put(None)
-        self.thread.join(timeout=10)
         if self.proc.poll() is None:
             self.proc.stdin.close()
             self.proc.wait(timeout=10)
+        self.thread.join(timeout=10)
+        self.proc.stdout.close()
 
 
 _workers: dict[tuple[str, str], Worker] = {}

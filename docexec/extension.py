@@ -57,8 +57,6 @@ class IncludeCheck(Preprocessor):
         self.jobs: list[Job] = []
 
     def run(self, lines: list[str]) -> list[str]:
-        if self.ext.getConfig("execute") and not results.PENDING:
-            self.ext.prefetch_site()
         out, self.ext.jobs = self.scan(lines)
         return out
 
@@ -185,6 +183,10 @@ class DocexecExtension(Extension):
             self.setConfig("execute", False)
         md.preprocessors.register(IncludeCheck(md, self), "docexec_includes", 33)
         md.preprocessors.register(OutputWriter(md, self), "docexec_outputs", 31)
+        if self.getConfig("execute") and not results.PENDING and "snippet" in md.preprocessors:
+            # Queue the site's missing results as early as the configuration is read,
+            # so the worker imports torch while the build is still setting up.
+            self.prefetch_site()
 
     def base_paths(self) -> list[str]:
         snippets = self.md.preprocessors["snippet"] if "snippet" in self.md.preprocessors else None
@@ -199,12 +201,15 @@ class DocexecExtension(Extension):
                 return os.path.abspath(file)
         return None
 
+    def cache_dir(self) -> str:
+        return os.environ.get("DOCEXEC_CACHE_DIR", self.getConfig("cache_dir"))
+
     def device(self) -> str:
         return os.environ.get("DOCEXEC_DEVICE", self.getConfig("device"))
 
     def execute(self, job: Job) -> str:
         """The text to show under ``job``'s code: from this build, the cache, or a fresh run."""
-        record = results.obtain(job.file, self.device(), self.timeout(job), self.getConfig("cache_dir"))
+        record = results.obtain(job.file, self.device(), self.timeout(job), self.cache_dir())
         try:
             return check.judge(record.runs, job.directive, os.path.relpath(job.file))
         except check.SnippetError as exc:
@@ -229,7 +234,7 @@ class DocexecExtension(Extension):
             except PageError:
                 continue
             for job in jobs:
-                results.prefetch(job.file, self.device(), self.timeout(job), self.getConfig("cache_dir"))
+                results.prefetch(job.file, self.device(), self.timeout(job), self.cache_dir())
 
     def scan_page(self, path: str) -> list[Job]:
         """The exec jobs of another page (for the report), without running them."""
