@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from docexec import check, directive, report, results
+from docexec import check, cuda_records, directive, report, results
 
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 SECTION_START = '--8<-- [start:{}]'
@@ -151,17 +151,44 @@ class OutputWriter(Preprocessor):
         if not self.ext.getConfig("execute"):
             return []
         text = self.ext.execute(job)
-        if job.directive.output == "none" or not text.strip():
+        if job.directive.output == "none":
             return []
-        longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
-        fence = "`" * max(3, longest + 1)
         if job.directive.output == "mermaid":
-            header = f"{indent}{fence}mermaid"
-        else:
-            label = f"Output (raises {job.directive.raises})" if job.directive.raises else "Output"
-            header = f'{indent}{fence}text title="{label}"'
-        body = [f"{indent}{line}" if line else "" for line in text.rstrip("\n").split("\n")]
-        return [header, *body, f"{indent}{fence}"]
+            return _fence(text, "mermaid", indent)
+        label = f"Output (raises {job.directive.raises})" if job.directive.raises else "Output"
+        record = self.ext.cuda_record(job)
+        if record is None:
+            return _fence(text, f'text title="{label}"', indent) if text.strip() else []
+        gpu = record["gpu"]
+        provenance = f"{gpu}, torch {record['torch']}, CUDA {record['cuda']}, recorded {record['date']}"
+        if not cuda_records.is_current(record, job.file, Path.cwd()):
+            return [
+                *_fence(text, f'text title="{label}"', indent),
+                "",
+                f'{indent}!!! warning "Recorded CUDA output is out of date"',
+                f"{indent}    The CUDA output recorded for this snippet ({provenance}) came from an older",
+                f"{indent}    version of it, so it is not shown. Re-record with `python -m docexec.cuda_records`.",
+            ]
+        if record["output"] == text:
+            return _fence(text, f'text title="{label} · same on CUDA ({gpu})"', indent) if text.strip() else []
+        inner = indent + "    "
+        return [
+            f'{indent}=== "CPU"',
+            "",
+            *_fence(text, f'text title="{label} on CPU"', inner),
+            "",
+            f'{indent}=== "CUDA · {gpu}"',
+            "",
+            *_fence(record["output"], f'text title="{label} on CUDA ({provenance})"', inner),
+        ]
+
+
+def _fence(text: str, info: str, indent: str) -> list[str]:
+    """A fenced block longer than any backtick run in ``text``, so nothing in it can close it."""
+    longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = [f"{indent}{line}" if line else "" for line in text.rstrip("\n").split("\n")]
+    return [f"{indent}{fence}{info}", *body, f"{indent}{fence}"]
 
 
 class DocexecExtension(Extension):
@@ -171,6 +198,7 @@ class DocexecExtension(Extension):
             "timeout": [60.0, "Seconds one snippet may run before the build fails"],
             "execute": [True, "Run snippets (env DOCEXEC_EXECUTE=0 turns it off)"],
             "cache_dir": [".cache/docexec", "Where results are cached; empty turns the cache off"],
+            "cuda_records": ["", "Folder of recorded CUDA outputs shown beside the CPU ones (empty: none)"],
             "docs_dir": ["", "Pages to prefetch and to list in the execution report (empty: none)"],
         }
         super().__init__(**kwargs)
@@ -200,6 +228,10 @@ class DocexecExtension(Extension):
             if os.path.isfile(file):
                 return os.path.abspath(file)
         return None
+
+    def cuda_record(self, job: Job):
+        folder = self.getConfig("cuda_records")
+        return cuda_records.load(folder, job.file) if folder and self.device() == "cpu" else None
 
     def cache_dir(self) -> str:
         return os.environ.get("DOCEXEC_CACHE_DIR", self.getConfig("cache_dir"))

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from docexec import results
+from docexec import cuda_records, results
 
 MARKER = "<!-- docexec:report -->"
 
@@ -29,13 +29,16 @@ def render(ext) -> list[str]:
     if not ext.getConfig("execute"):
         return ["*Snippet execution is switched off for this build (`DOCEXEC_EXECUTE=0`).*"]
     docs = Path(ext.getConfig("docs_dir"))
-    rows, ran, total_time = [], 0, 0.0
+    rows, ran, total_time, stale = [], 0, 0.0, []
     for page in ext.site_pages():
         for job in ext.scan_page(str(page)):
             ext.execute(job)  # obtains and checks the result, raising if there is none or it is wrong
             record = results.LEDGER[(job.file, ext.device())]
             ran += not record.cached
             total_time += record.duration
+            cuda = ext.cuda_record(job)
+            if cuda and not cuda_records.is_current(cuda, job.file, Path.cwd()):
+                stale.append(job.path)
             link = os.path.relpath(page, docs).replace(os.sep, "/")
             rows.append(
                 f"| [{link}](../{link}) | `{job.path}` | {ext.device()} | {record.duration * 1000:.0f} ms "
@@ -46,10 +49,14 @@ def render(ext) -> list[str]:
         f"{total_time:.1f} s of snippet run time"
     )
     print(f"docexec: {summary}", file=sys.stderr)
+    if stale:
+        print(f"docexec: {len(stale)} stale CUDA records: {', '.join(stale)}", file=sys.stderr)
     results.reset()
+    stale_lines = [f"**Stale CUDA records** (not shown on their pages): {', '.join(f'`{s}`' for s in stale)}.", ""]
     return [
         f"**{summary}.**",
         "",
+        *(stale_lines if stale else []),
         "| Page | Snippet | Device | Run time | Peak memory | This build |",
         "| --- | --- | --- | ---: | ---: | --- |",
         *rows,
