@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from docexec import check, cuda_records, directive, report, results
+from docexec import check, cuda_records, directive, notebook, report, results
 
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 SECTION_START = '--8<-- [start:{}]'
@@ -58,6 +58,14 @@ class IncludeCheck(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         out, self.ext.jobs = self.scan(lines)
+        try:
+            name = notebook.page_name(lines)
+        except ValueError as exc:
+            raise PageError(str(exc)) from None
+        if name:  # a page with exec fences: offer it as a notebook, built from the same files
+            nb = notebook.page_to_notebook(lines, self.ext.resolve)
+            links = notebook.download_lines(nb, name, self.ext.getConfig("repo_url") or None)
+            out = notebook.insert_under_h1(out, links)
         return out
 
     def scan(self, lines: list[str]) -> tuple[list[str], list[Job]]:
@@ -198,6 +206,7 @@ class DocexecExtension(Extension):
             "timeout": [60.0, "Seconds one snippet may run before the build fails"],
             "execute": [True, "Run snippets (env DOCEXEC_EXECUTE=0 turns it off)"],
             "cache_dir": [".cache/docexec", "Where results are cached; empty turns the cache off"],
+            "repo_url": ["", "GitHub repository, for the 'Open in Colab' link (empty: none)"],
             "cuda_records": ["", "Folder of recorded CUDA outputs shown beside the CPU ones (empty: none)"],
             "docs_dir": ["", "Pages to prefetch and to list in the execution report (empty: none)"],
         }

@@ -1,0 +1,383 @@
+"""Every topic page as a runnable Jupyter notebook.
+
+``page_to_notebook`` turns a page's Markdown source (``docs/<page>.md``, before
+pymdownx.snippets runs) into an nbformat v4 notebook, in page order:
+
+- each ```` ```python exec ```` fence becomes a code cell holding the included
+  file, exactly as the page shows it; a fence with ``raises="X"`` gets the tag
+  ``raises-exception`` (nbclient and JupyterLab then accept its error) and the
+  metadata ``{"docexec": {"raises": "X"}}``;
+- a ```` ```python ```` fence without ``exec`` shows part of a file that cannot
+  run alone, so it is left out;
+- the prose between fences becomes markdown cells; Material's admonitions
+  (``!!! note "Title"``) become block quotes under a bold title and content tabs
+  (``=== "Name"``) a bold name over the tab's body, since Jupyter knows neither;
+  other fences (```` ```mermaid ````, ```` ```text ````) are kept as written;
+- a first markdown cell (with the page's H1) says where the notebook comes from
+  and how to install the PyTorch version the site documents.
+
+Everything is a pure function of the page and the snippet files: no time stamps,
+cell ids from the cell's position, ``dumps`` writes keys sorted, so the same
+input gives byte-identical JSON and ``--check`` can compare files.
+
+No MkDocs and no torch here: the docexec extension calls ``page_name``,
+``page_to_notebook`` and ``download_lines`` while it renders a page, and
+``python -m docexec.notebook`` writes ``notebooks/<page>.ipynb`` for the
+"Open in Colab" links (``--check`` reports stale ones instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Callable, Optional
+
+from docexec import directive
+
+TORCH_VERSION = "2.13.0"  # the version the site documents; tests compare it with pyproject.toml
+INSTALL = f"pip install torch=={TORCH_VERSION} numpy"
+SITE_NAME = "Autograd, executed"
+PYTHON_LANGS = {"python", "py", "python3", "pycon"}
+
+INCLUDE = re.compile(r'^[ \t]*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
+MACHINERY = re.compile(r"^[ \t]*-{1,}8<-{1,}")  # any pymdownx.snippets line (include or block marker)
+SECTION_MARKER = re.compile(
+    r"(?<!;)-{1,}8<-{1,}[ \t]+\[[ \t]*(?:start|end)[ \t]*:[ \t]*[a-z][-_0-9a-z]*[ \t]*\]", re.I
+)
+ADMONITION = re.compile(
+    r'^(?:!!!|\?\?\?\+?)[ \t]+(?P<kinds>[\w-]+(?:[ \t]+[\w-]+)*)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$'
+)
+TAB = re.compile(r'^===[+!]*[ \t]+"(?P<title>[^"]*)"[ \t]*$')
+LINK = re.compile(r"(?<=\]\()(?P<target>[^)\s:]+?)(?=[ )])")  # relative [text](target) links
+GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/(?P<owner>[^/]+)/(?P<repo>[^/#?]+?)(?:\.git)?/?$")
+
+Resolve = Callable[[str], Optional[str]]
+
+
+def page_name(lines: list[str]) -> Optional[str]:
+    """The page's name, from its includes (``docs/<page>.md`` includes only ``<page>/...``).
+
+    None for a page without exec fences, or whose includes sit in no folder (pages
+    outside the site's layout, as in tests). A page that includes files of several
+    folders is an error: its notebook would have no name.
+    """
+    targets = [m["target"] for line in lines if (m := INCLUDE.match(line)) and not m["target"].startswith(";")]
+    folders = {target.split("/")[0] for target in targets if "/" in target}
+    if not any(directive.is_exec(m["info"]) for line in lines if (m := directive.FENCE.match(line))):
+        return None
+    if not folders:
+        return None
+    if len(folders) != 1:
+        raise ValueError(f"cannot name the notebook: the page includes files of {sorted(folders) or 'no folder'}")
+    return folders.pop()
+
+
+def page_to_notebook(lines: list[str], resolve: Resolve, *, site_url: Optional[str] = None) -> dict:
+    """The notebook for one page. ``resolve("page/file.py")`` gives the file's path.
+
+    With ``site_url``, relative links (``backward.md#x``, ``#x``) point to the
+    published site instead, since they lead nowhere inside a notebook.
+    """
+    name = page_name(lines)
+    if name is None:
+        raise ValueError("the page has no exec fences; there is nothing to run")
+    items = _items(list(lines), resolve)
+    if site_url:
+        base = site_url.rstrip("/") + "/"
+        items = [
+            (kind, _absolute_links(text, base, name) if kind == "md" else text, meta) for kind, text, meta in items
+        ]
+    cells = _cells(items)
+    title = None
+    if cells and cells[0]["cell_type"] == "markdown" and cells[0]["source"].startswith("# "):
+        title, _, rest = cells[0]["source"].partition("\n")
+        cells[0]["source"] = rest.strip("\n")
+        if not cells[0]["source"]:
+            cells.pop(0)
+    cells.insert(0, _markdown(_header(name, title, site_url)))
+    for index, cell in enumerate(cells, start=1):
+        cell["id"] = f"cell-{index:04d}"
+        cell["source"] = cell["source"].splitlines(keepends=True)
+    return {
+        "cells": cells,
+        "metadata": {
+            "docexec": {"page": f"docs/{name}.md", "torch": TORCH_VERSION},
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def dumps(nb: dict) -> str:
+    """The notebook as JSON, byte for byte what ``nbformat.writes`` gives, plus a final newline."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def colab_url(repo_url: Optional[str], path: str, branch: str = "main") -> Optional[str]:
+    """Colab's URL for ``path`` in a GitHub repository; None when ``repo_url`` is not on GitHub."""
+    match = GITHUB.match(repo_url or "")
+    if not match:
+        return None
+    return f"https://colab.research.google.com/github/{match['owner']}/{match['repo']}/blob/{branch}/{path}"
+
+
+def download_lines(nb: dict, name: str, repo_url: Optional[str] = None) -> list[str]:
+    """Markdown to put under the page's H1: a "Download notebook" button (the
+    notebook itself, as a data: URI) and, for a GitHub repository, "Open in Colab"
+    on the committed ``notebooks/<name>.ipynb``. Needs attr_list."""
+    colab = colab_url(repo_url, f"notebooks/{name}.ipynb")
+    links = []
+    for label, href, download in _buttons(dumps(nb), f"{name}.ipynb", colab):
+        attrs = f' download="{download}"' if download else ""
+        links.append(f"[{label}]({href}){{ .md-button{attrs} }}")
+    return ["", " ".join(links), ""]
+
+
+def download_html(text: str, filename: str, colab: Optional[str] = None) -> str:
+    """The same buttons as HTML, for notebook pages (no Markdown extension sees them)."""
+    links = []
+    for label, href, download in _buttons(text, filename, colab):
+        attrs = f' download="{download}"' if download else ""
+        links.append(f'<a class="md-button" href="{href}"{attrs}>{label}</a>')
+    return "<p>" + " ".join(links) + "</p>"
+
+
+def _buttons(text: str, filename: str, colab: Optional[str]) -> list[tuple[str, str, Optional[str]]]:
+    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    buttons = [("Download notebook", f"data:application/x-ipynb+json;base64,{data}", filename)]
+    if colab:
+        buttons.append(("Open in Colab", colab, None))
+    return buttons
+
+
+def insert_under_h1(lines: list[str], extra: list[str]) -> list[str]:
+    """``lines`` with ``extra`` after the first ``# `` heading (at the top when there is none)."""
+    for index, line in enumerate(lines):
+        if line.startswith("# "):
+            return [*lines[: index + 1], *extra, *lines[index + 1 :]]
+        if directive.FENCE.match(line):
+            break
+    return [*extra, *lines]
+
+
+# -- conversion ---------------------------------------------------------------
+
+
+def _items(lines: list[str], resolve: Resolve) -> list[tuple[str, str, dict]]:
+    """The page as a flat list of ("md", line, {}) and ("code", source, metadata)."""
+    items: list[tuple[str, str, dict]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        opened = directive.FENCE.match(line)
+        if opened:
+            end = _closing(lines, i, opened["fence"])
+            items.extend(_fence(lines[i : end + 1], opened, resolve, i))
+            i = end + 1
+            continue
+        block = ADMONITION.match(line) or TAB.match(line)
+        if block:
+            body, i = _indented(lines, i + 1)
+            inner = _items(body, resolve)
+            if block.re is TAB:
+                items += [("md", f"**{block['title']}**", {}), ("md", "", {}), *inner, ("md", "", {})]
+            else:
+                title = block["title"] if block["title"] is not None else block["kinds"].split()[0].capitalize()
+                head = [("md", f"**{title}**", {}), ("md", "", {})] if title else []
+                items += [_quoted(item) for item in [*head, *inner]] + [("md", "", {})]
+            continue
+        if not MACHINERY.match(line):
+            items.append(("md", line, {}))
+        i += 1
+    return items
+
+
+def _fence(block: list[str], opened, resolve: Resolve, start: int) -> list[tuple[str, str, dict]]:
+    info = opened["info"]
+    words = info.split()
+    lang = words[0].lstrip(".{") if words else ""
+    if lang not in PYTHON_LANGS:
+        return [("md", line, {}) for line in block]
+    if not directive.is_exec(info):
+        return []  # a section of a file: not runnable alone
+    parsed = directive.parse(info)
+    body = [line for line in block[1:-1] if line.strip()]
+    match = INCLUDE.match(body[0]) if len(body) == 1 else None
+    if not match or ":" in match["target"]:
+        raise ValueError(f"line {start + 1}: an exec fence must hold exactly one whole-file --8<-- include")
+    path = resolve(match["target"])
+    if path is None:
+        raise ValueError(f"line {start + 1}: snippet file {match['target']!r} not found")
+    source = Path(path).read_text(encoding="utf-8")
+    source = "".join(line for line in source.splitlines(keepends=True) if not SECTION_MARKER.search(line))
+    meta: dict = {"snippet": match["target"]}
+    if parsed.raises:
+        meta["raises"] = parsed.raises
+    if parsed.output != "text":
+        meta["output"] = parsed.output
+    return [("code", source.rstrip("\n"), meta)]
+
+
+def _closing(lines: list[str], start: int, fence: str) -> int:
+    close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+    for end in range(start + 1, len(lines)):
+        if close.match(lines[end]):
+            return end
+    raise ValueError(f"line {start + 1}: code fence {fence!r} is never closed")
+
+
+def _indented(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The indented body of a block starting at ``start``, dedented by 4; and where it ends."""
+    end = start
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith(("    ", "\t"))):
+        end += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    body = [line[1:] if line.startswith("\t") else line[4:] for line in lines[start:end]]
+    return body, end
+
+
+def _quoted(item: tuple[str, str, dict]) -> tuple[str, str, dict]:
+    kind, text, meta = item
+    if kind != "md":
+        return item
+    return (kind, f"> {text}" if text.strip() else ">", meta)
+
+
+def _absolute_links(line: str, base: str, page: str) -> str:
+    def fix(match: re.Match) -> str:
+        target = match["target"]
+        path, hash_, anchor = target.partition("#")
+        if not path:
+            return f"{base}{page}/#{anchor}"
+        if not path.endswith(".md") or path.startswith("/"):
+            return target
+        stem = path[: -len(".md")]
+        url = base if stem == "index" else f"{base}{stem}/"
+        return url + (f"#{anchor}" if hash_ else "")
+
+    return LINK.sub(fix, line)
+
+
+def _cells(items: list[tuple[str, str, dict]]) -> list[dict]:
+    cells: list[dict] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(prose)).strip("\n")
+        if text.strip().strip(">").strip():
+            cells.append(_markdown(text))
+        prose.clear()
+
+    for kind, text, meta in items:
+        if kind == "md":
+            prose.append(text)
+            continue
+        flush()
+        metadata: dict = {"docexec": meta}
+        if "raises" in meta:
+            metadata["tags"] = ["raises-exception"]
+        cells.append(
+            {"cell_type": "code", "execution_count": None, "metadata": metadata, "outputs": [], "source": text}
+        )
+    flush()
+    return cells
+
+
+def _markdown(text: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def _header(name: str, title: Optional[str], site_url: Optional[str]) -> str:
+    page = f"`docs/{name}.md`"
+    if site_url:
+        page = f"[{page}]({site_url.rstrip('/')}/{name}/)"
+    note = (
+        f"> This notebook was generated from the page {page} of *{SITE_NAME}*; "
+        f"edit the page, not this notebook. The outputs on the site come from PyTorch {TORCH_VERSION}. "
+        "Every code cell is a complete program that picks its device itself (`cuda` when there is "
+        "a GPU, else `cpu`). Install what the cells need with:\n"
+        ">\n"
+        f"> ```\n> {INSTALL}\n> ```\n"
+        ">\n"
+        "> Cells tagged `raises-exception` raise an error on purpose: the one the page explains. "
+        '"Run all" may stop there; run the cells after it to go on.'
+    )
+    return f"{title}\n\n{note}" if title else note
+
+
+# -- command line -------------------------------------------------------------
+
+
+def expected(root: Path, site_url: Optional[str] = None) -> dict[str, str]:
+    """``notebooks/<page>.ipynb`` (relative to ``root``) -> its text, for every page with exec fences."""
+    snippets = root / "snippets"
+
+    def resolve(path: str) -> Optional[str]:
+        file = snippets / path
+        return str(file.resolve()) if file.is_file() else None
+
+    out: dict[str, str] = {}
+    for page in sorted((root / "docs").glob("*.md")):
+        lines = page.read_text(encoding="utf-8").split("\n")
+        try:
+            name = page_name(lines)
+            if name is None:
+                continue
+            if name != page.stem:
+                raise ValueError(f"it includes files of snippets/{name}/, not snippets/{page.stem}/")
+            out[f"notebooks/{name}.ipynb"] = dumps(page_to_notebook(lines, resolve, site_url=site_url))
+        except ValueError as exc:
+            raise ValueError(f"docs/{page.name}: {exc}") from None
+    return out
+
+
+def stale(root: Path, site_url: Optional[str] = None) -> list[str]:
+    """The notebooks that are missing, out of date, or left over from a deleted page."""
+    wanted = expected(root, site_url)
+    problems = [
+        f"{path} (missing)" if not (root / path).is_file() else f"{path} (stale)"
+        for path, text in wanted.items()
+        if not (root / path).is_file() or (root / path).read_text(encoding="utf-8") != text
+    ]
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        if f"notebooks/{path.name}" not in wanted:
+            problems.append(f"notebooks/{path.name} (no page docs/{path.stem}.md with exec fences)")
+    return problems
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m docexec.notebook", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="list stale or missing notebooks, exit 1 if any")
+    parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    parser.add_argument("--site-url", default=None, help="point relative links to this published site")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = stale(args.root, args.site_url)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print("regenerate them with: python -m docexec.notebook", file=sys.stderr)
+        return 1 if problems else 0
+    wanted = expected(args.root, args.site_url)
+    (args.root / "notebooks").mkdir(exist_ok=True)
+    for path, text in wanted.items():
+        target = args.root / path
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    for target in sorted((args.root / "notebooks").glob("*.ipynb")):
+        if f"notebooks/{target.name}" not in wanted:
+            target.unlink()
+            print(f"removed notebooks/{target.name} (its page has no exec fences)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""docexec.notebook: a page's Markdown source -> a notebook, on small pages written here."""
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import markdown
+import nbformat
+import pytest
+
+from docexec import notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PAGE = '''# A page
+
+Intro with a [link](other.md#somewhere) and an [anchor](#a-section).
+
+```python exec
+--8<-- "page/first.py"
+```
+
+## A section
+
+```mermaid
+graph LR
+    a --> b
+```
+
+```python exec raises="RuntimeError"
+--8<-- "page/fails.py"
+```
+
+```python
+--8<-- "page/first.py:part"
+```
+
+!!! warning "Watch out"
+    Body line one
+    and two.
+
+=== "Tab one"
+
+    ```python exec raises="torch.autograd.gradcheck.GradcheckError"
+    --8<-- "page/tabbed.py"
+    ```
+
+=== "Tab two"
+
+    Just text.
+
+--8<-- "page/first.py"
+
+```text
+plain text fence
+```
+
+The end.
+'''
+
+
+@pytest.fixture
+def snippets(tmp_path):
+    folder = tmp_path / "snippets" / "page"
+    folder.mkdir(parents=True)
+    (folder / "first.py").write_text('x = 1\n# --8<-- [start:part]\nprint(x)\n# --8<-- [end:part]\n')
+    (folder / "fails.py").write_text('raise RuntimeError("on purpose")\n')
+    (folder / "tabbed.py").write_text("print('tab')\n")
+    return tmp_path / "snippets"
+
+
+def convert(snippets, text=PAGE, **kwargs):
+    def resolve(path):
+        file = snippets / path
+        return str(file) if file.is_file() else None
+
+    return notebook.page_to_notebook(text.split("\n"), resolve, **kwargs)
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_cells_follow_the_page(snippets):
+    cells = convert(snippets)["cells"]
+    kinds = [cell["cell_type"] for cell in cells]
+    assert kinds == ["markdown", "markdown", "code", "markdown", "code", "markdown", "code", "markdown"]
+    assert source(cells[0]).startswith("# A page\n\n> This notebook was generated")
+    assert source(cells[1]) == "Intro with a [link](other.md#somewhere) and an [anchor](#a-section)."
+    # the whole file, as the page shows it: section markers dropped, like pymdownx.snippets does
+    assert source(cells[2]) == "x = 1\nprint(x)"
+    assert source(cells[3]) == "## A section\n\n```mermaid\ngraph LR\n    a --> b\n```"
+    assert source(cells[4]) == 'raise RuntimeError("on purpose")'
+    assert source(cells[6]) == "print('tab')"
+
+
+def test_python_fences_without_exec_and_bare_includes_are_left_out(snippets):
+    text = "\n".join(source(cell) for cell in convert(snippets)["cells"])
+    assert "8<" not in text
+    assert text.count("print(x)") == 1  # only the exec fence's copy
+
+
+def test_raises_fences_are_tagged(snippets):
+    cells = [cell for cell in convert(snippets)["cells"] if cell["cell_type"] == "code"]
+    assert cells[0]["metadata"] == {"docexec": {"snippet": "page/first.py"}}
+    assert cells[1]["metadata"] == {
+        "docexec": {"raises": "RuntimeError", "snippet": "page/fails.py"},
+        "tags": ["raises-exception"],
+    }
+    assert cells[2]["metadata"]["docexec"]["raises"] == "torch.autograd.gradcheck.GradcheckError"
+    assert cells[2]["metadata"]["tags"] == ["raises-exception"]
+
+
+def test_admonitions_and_tabs_become_plain_markdown(snippets):
+    cells = convert(snippets)["cells"]
+    assert source(cells[5]) == "> **Watch out**\n>\n> Body line one\n> and two.\n\n**Tab one**"
+    assert source(cells[7]) == "**Tab two**\n\nJust text.\n\n```text\nplain text fence\n```\n\nThe end."
+
+
+def test_admonition_without_title_uses_its_type(snippets):
+    nb = convert(snippets, '# T\n\n!!! note\n    Body.\n\n```python exec\n--8<-- "page/first.py"\n```\n')
+    assert source(nb["cells"][1]) == "> **Note**\n>\n> Body."
+
+
+def test_header_says_where_it_comes_from_and_what_to_install(snippets):
+    header = source(convert(snippets)["cells"][0])
+    assert "`docs/page.md`" in header
+    assert "PyTorch 2.13.0" in header
+    assert "pip install torch==2.13.0 numpy" in header
+
+
+def test_torch_version_is_the_pinned_one():
+    pinned = re.search(r'"torch==([^"]+)"', (ROOT / "pyproject.toml").read_text())[1]
+    assert notebook.TORCH_VERSION == pinned
+
+
+def test_output_is_deterministic_and_valid(snippets):
+    first, second = notebook.dumps(convert(snippets)), notebook.dumps(convert(snippets))
+    assert first == second
+    assert first.endswith("}\n")
+    nb = nbformat.reads(first, as_version=4)
+    nbformat.validate(nb)
+    assert nbformat.writes(nb) + "\n" == first  # Jupyter saving it unchanged gives the same bytes
+    assert [cell["id"] for cell in json.loads(first)["cells"]][:3] == ["cell-0001", "cell-0002", "cell-0003"]
+    assert "2026" not in first and "timestamp" not in first
+
+
+def test_site_url_makes_relative_links_absolute(snippets):
+    cells = convert(snippets, site_url="https://example.org/docs/")["cells"]
+    assert source(cells[1]) == (
+        "Intro with a [link](https://example.org/docs/other/#somewhere) "
+        "and an [anchor](https://example.org/docs/page/#a-section)."
+    )
+
+
+def test_missing_snippet_is_an_error(snippets):
+    with pytest.raises(ValueError, match="'page/nope.py' not found"):
+        convert(snippets, '# T\n\n```python exec\n--8<-- "page/nope.py"\n```\n')
+
+
+def test_page_name():
+    assert notebook.page_name(PAGE.split("\n")) == "page"
+    assert notebook.page_name(["# Home", "", "No code here."]) is None
+    assert notebook.page_name(["```python", '--8<-- "page/a.py:part"', "```"]) is None  # nothing runs
+    mixed = ["```python exec", '--8<-- "one/a.py"', "```", "```python exec", '--8<-- "two/b.py"', "```"]
+    with pytest.raises(ValueError, match="one.*two"):
+        notebook.page_name(mixed)
+
+
+def test_download_lines(snippets):
+    nb = convert(snippets)
+    lines = notebook.download_lines(nb, "page")
+    assert lines[0] == lines[-1] == ""
+    (link,) = re.findall(r"\(data:application/x-ipynb\+json;base64,([A-Za-z0-9+/=]+)\)", lines[1])
+    assert base64.b64decode(link).decode() == notebook.dumps(nb)
+    assert lines[1].endswith('{ .md-button download="page.ipynb" }')
+    assert "colab" not in lines[1]
+    assert "colab" not in "".join(notebook.download_lines(nb, "page", "https://gitlab.com/me/site"))
+
+    with_colab = notebook.download_lines(nb, "page", "https://github.com/me/site.git")[1]
+    assert with_colab.endswith(
+        "[Open in Colab](https://colab.research.google.com/github/me/site/blob/main/notebooks/page.ipynb){ .md-button }"
+    )
+    html = markdown.markdown(with_colab, extensions=["attr_list"])
+    assert '<a class="md-button" download="page.ipynb" href="data:application/x-ipynb+json;base64,' in html
+    colab = "https://colab.research.google.com/github/me/site/blob/main/notebooks/page.ipynb"
+    assert f'<a class="md-button" href="{colab}">' in html
+
+
+def test_download_html_matches():
+    html = notebook.download_html("{}\n", "nb.ipynb", "https://colab.example/x")
+    assert html == (
+        '<p><a class="md-button" href="data:application/x-ipynb+json;base64,e30K" download="nb.ipynb">'
+        'Download notebook</a> <a class="md-button" href="https://colab.example/x">Open in Colab</a></p>'
+    )
+
+
+def test_insert_under_h1():
+    assert notebook.insert_under_h1(["# T", "text"], ["X"]) == ["# T", "X", "text"]
+    assert notebook.insert_under_h1(["text"], ["X"]) == ["X", "text"]
+
+
+def test_cli_check_finds_missing_stale_and_orphans(snippets, capsys):
+    root = snippets.parent
+    (root / "docs").mkdir()
+    (root / "docs" / "page.md").write_text(PAGE)
+    (root / "docs" / "index.md").write_text("# Home\n")
+
+    assert notebook.main(["--root", str(root), "--check"]) == 1
+    assert "notebooks/page.ipynb (missing)" in capsys.readouterr().err
+
+    assert notebook.main(["--root", str(root)]) == 0
+    assert sorted(p.name for p in (root / "notebooks").iterdir()) == ["page.ipynb"]
+    written = (root / "notebooks" / "page.ipynb").read_text()
+    assert notebook.main(["--root", str(root), "--check"]) == 0
+
+    (snippets / "page" / "first.py").write_text("x = 2\n")  # the page's code changed
+    (root / "notebooks" / "gone.ipynb").write_text("{}")  # a page was deleted
+    capsys.readouterr()
+    assert notebook.main(["--root", str(root), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "notebooks/page.ipynb (stale)" in err
+    assert "notebooks/gone.ipynb (no page" in err
+    assert (root / "notebooks" / "page.ipynb").read_text() == written  # --check writes nothing
+
+    assert notebook.main(["--root", str(root)]) == 0
+    assert not (root / "notebooks" / "gone.ipynb").exists()
+    assert "x = 2" in (root / "notebooks" / "page.ipynb").read_text()
