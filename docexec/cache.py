@@ -25,7 +25,7 @@ from pathlib import Path
 
 import docexec
 
-EXECUTOR_FILES = ("child.py", "worker.py", "client.py")
+EXECUTOR_FILES = ("child.py", "worker.py", "client.py", "mpl_svg.py")
 
 
 def file_hash(path: str) -> str:

@@ -26,6 +26,11 @@ def _shown(run: dict) -> str:
     return text
 
 
+def figures(runs: list[dict]) -> list[str]:
+    """The SVG figures of a judged result (``judge`` has checked both runs drew the same)."""
+    return runs[0].get("figures", [])
+
+
 def judge(runs: list[dict], directive: Directive, path: str) -> str:
     """Check every run against the directive; return the text to show."""
     for run in runs:
@@ -58,6 +63,8 @@ def judge(runs: list[dict], directive: Directive, path: str) -> str:
             f"{path}: output differs between two runs with different seeds, so the page would show "
             f"nondeterministic output. Seed it (torch.manual_seed) and print no timings or addresses.\n{diff}"
         )
+    if any(run.get("figures", []) != runs[0].get("figures", []) for run in runs[1:]):
+        raise SnippetError(f"{path}: its figures differ between two runs with different seeds; seed it")
     address = ADDRESS.search(texts[0])
     if address:
         raise SnippetError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import runpy
 import sys
 import tempfile
@@ -109,6 +110,7 @@ def run(path: str, seed: int, root: str) -> dict:
     warnings.showwarning = _show_warning
     workdir = tempfile.mkdtemp(prefix="docexec-")
     os.chdir(workdir)
+    os.environ["MPLBACKEND"] = "module://docexec.mpl_svg"  # plt.show() saves SVGs in workdir
     sys.argv = [path]
     sys.path.insert(0, os.path.dirname(path))
     _seed_everything(seed)
@@ -124,8 +126,10 @@ def run(path: str, seed: int, root: str) -> dict:
     stream.flush()
     capture.seek(0)
     output = capture.read().decode("utf-8", errors="replace")
+    figures = sorted(name for name in os.listdir(workdir) if re.fullmatch(r"figure-\d+\.svg", name))
     return {
         "output": output,
+        "figures": [open(name, encoding="utf-8").read() for name in sorted(figures, key=lambda n: int(n[7:-4]))],
         "error": error,
         "duration": duration,
         "peak": _peak_memory(rss_before),

@@ -28,6 +28,7 @@ class Directive:
     raises: Optional[str] = None
     timeout: Optional[float] = None
     output: str = "text"
+    alt: Optional[str] = None  # text alternative for the figures a snippet draws
 
 
 def is_exec(info: str) -> bool:
@@ -54,10 +55,10 @@ def parse(info: str) -> Directive:
         if key in options:
             raise DirectiveError(f"option {key!r} given twice in {info!r}")
         options[key] = value
-    unknown = set(options) - {"raises", "timeout", "output"}
+    unknown = set(options) - {"raises", "timeout", "output", "alt"}
     if unknown:
         raise DirectiveError(
-            f"unknown option(s) {', '.join(sorted(unknown))} in {info!r}; known: raises, timeout, output"
+            f"unknown option(s) {', '.join(sorted(unknown))} in {info!r}; known: raises, timeout, output, alt"
         )
     raises = options.get("raises")
     if raises is not None and not re.fullmatch(r"[A-Za-z_][\w.]*", raises):
@@ -73,4 +74,4 @@ def parse(info: str) -> Directive:
     output = options.get("output", "text")
     if output not in OUTPUTS:
         raise DirectiveError(f"output={output!r} must be one of {', '.join(OUTPUTS)}")
-    return Directive(raises=raises, timeout=timeout, output=output)
+    return Directive(raises=raises, timeout=timeout, output=output, alt=options.get("alt"))

@@ -13,6 +13,7 @@ hooks:
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from pathlib import Path
@@ -159,6 +160,23 @@ class OutputWriter(Preprocessor):
         if not self.ext.getConfig("execute"):
             return []
         text = self.ext.execute(job)
+        return self._text(job, text, indent) + self._figures(job, indent)
+
+    def _figures(self, job: Job, indent: str) -> list[str]:
+        """Figures the snippet drew with plt.show(), inline as SVG images with their alt text."""
+        svgs = self.ext.figures(job)
+        if svgs and not job.directive.alt:
+            raise check.SnippetError(
+                f"exec fence at line {job.line}: {job.path} draws {len(svgs)} figure(s); "
+                'describe them for readers who cannot see them: ```python exec alt="..."'
+            )
+        lines = []
+        for svg in svgs:
+            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            lines += ["", f"{indent}![{job.directive.alt}](data:image/svg+xml;base64,{data}){{ .docexec-figure }}"]
+        return lines
+
+    def _text(self, job: Job, text: str, indent: str) -> list[str]:
         if job.directive.output == "none":
             return []
         if job.directive.output == "mermaid":
@@ -255,6 +273,9 @@ class DocexecExtension(Extension):
             return check.judge(record.runs, job.directive, os.path.relpath(job.file))
         except check.SnippetError as exc:
             raise check.SnippetError(f"exec fence at line {job.line}: {exc}") from None
+
+    def figures(self, job: Job) -> list[str]:
+        return check.figures(results.LEDGER[(job.file, self.device())].runs)
 
     def timeout(self, job: Job) -> float:
         return job.directive.timeout or float(self.getConfig("timeout"))

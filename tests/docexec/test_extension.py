@@ -1,6 +1,7 @@
 """The extension end to end: Markdown in, HTML out, snippets really executed."""
 
 import html
+import re
 import textwrap
 
 import markdown
@@ -20,7 +21,7 @@ def render(tmp_path):
         for name, source in files.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
         md = markdown.Markdown(
-            extensions=["admonition", "pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
+            extensions=["admonition", "attr_list", "pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
             extension_configs={
                 "pymdownx.superfences": {"custom_fences": [MERMAID]},
                 "pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True},
@@ -157,3 +158,29 @@ def test_sections_can_be_shown_without_running(render):
     ok = "import math\n# --8<-- [start:part]\nprint(math.pi)\n# --8<-- [end:part]\n"
     out = text_of(render('```python\n--8<-- "ok.py:part"\n```\n', ok=ok))
     assert "print(math.pi)" in out and "import math" not in out
+
+
+PLOT = "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()\nprint('drawn')\n"
+
+
+def test_figures_are_embedded_as_svg_with_their_alt_text(render):
+    import base64
+
+    out = render(fence("plot", ' alt="A falling line"'), plot=PLOT)
+    (img,) = re.findall(r"<img [^>]+>", out)
+    assert 'alt="A falling line"' in img and 'class="docexec-figure"' in img
+    (data,) = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', img)
+    svg = base64.b64decode(data).decode()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<script" not in svg
+    assert "drawn" in text_of(out)
+
+
+def test_figures_without_alt_text_fail(render):
+    with pytest.raises(SnippetError, match=r'draws 1 figure\(s\); describe them'):
+        render(fence("plot"), plot=PLOT)
+
+
+def test_figures_that_differ_between_runs_fail(render):
+    source = "import random\nimport matplotlib.pyplot as plt\nplt.plot([random.random()])\nplt.show()\n"
+    with pytest.raises(SnippetError, match="figures differ between two runs"):
+        render(fence("noisy", ' alt="x"'), noisy=source)

@@ -179,3 +179,21 @@ def test_gradient_checkpointing(run_snippet, device):
     for e, g in zip(expected, ns.grads_checkpointed):
         assert torch.allclose(e, g)
     assert "same gradients: True" in ns.out.splitlines()
+
+
+def test_ols_loss_curve(run_snippet, device, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    ns = run_snippet("backward/ols_loss_curve.py")
+    assert len(ns.losses) == len(ns.weights) == 400
+    # each step shrinks the error (w - 2) by 0.98, so the loss by 0.98**2
+    assert ns.losses[1] / ns.losses[0] == pytest.approx(0.98**2, rel=1e-5)
+    assert ns.weights[-1] == pytest.approx(2 - 0.98**399, rel=1e-4)
+    assert len(shown) == 1 and len(shown[0].axes) == 2
+    assert shown[0].axes[0].get_yscale() == "log"
+    plt.close("all")
