@@ -20,10 +20,30 @@ import warnings
 EXECUTOR_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
+FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line \d+, in ')
+_snippet = ""  # the file being run, for cleaning tracebacks inside warnings
+
+
+def _snippet_frames_only(message: str) -> str:
+    """Tracebacks inside a warning (anomaly mode prints one) keep only the snippet's own
+    frames, named by file name, as the traceback of an error is shown."""
+    kept, skip_source = [], False
+    for line in message.split("\n"):
+        frame = FRAME.match(line)
+        if frame:
+            skip_source = frame["file"] != _snippet
+            if not skip_source:
+                kept.append(line.replace(frame["file"], os.path.basename(_snippet)))
+        elif not (skip_source and line.startswith("    ")):
+            kept.append(line)
+            skip_source = False
+    return "\n".join(kept)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None):
     # Python prints "path:line: Category: msg"; the path is machine-specific,
     # so the page shows only the part a reader can compare with their own run.
-    print(f"{category.__name__}: {message}", file=sys.stderr)
+    print(f"{category.__name__}: {_snippet_frames_only(str(message))}", file=sys.stderr)
 
 
 def _seed_everything(seed: int) -> None:
@@ -102,6 +122,8 @@ def _peak_memory(rss_before_kib: int) -> dict:
 
 def run(path: str, seed: int, root: str) -> dict:
     """Execute ``path`` as ``__main__`` and return a JSON-able result."""
+    global _snippet
+    _snippet = path
     capture = tempfile.TemporaryFile()
     os.dup2(capture.fileno(), 1)
     os.dup2(capture.fileno(), 2)

@@ -1,16 +1,12 @@
-import warnings
-
 import torch
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
 x = torch.tensor([4.0, 0.0], device=device, requires_grad=True)
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # keeps this page's output short; see the text below
-    # In anomaly mode autograd remembers where each forward operation was called
-    # and checks the output of every backward function for nan.
-    with torch.autograd.detect_anomaly():
-        y = torch.where(x > 0, torch.sqrt(x), torch.zeros_like(x))
-        loss = y.sum()
-        loss.backward()  # raises, naming the backward function that made the nan
+# In anomaly mode autograd remembers where each forward operation was called
+# and checks the output of every backward function for nan.
+with torch.autograd.detect_anomaly():
+    y = torch.where(x > 0, torch.sqrt(x), torch.zeros_like(x))
+    loss = y.sum()
+    loss.backward()  # raises, naming the backward function that made the nan

@@ -184,3 +184,14 @@ def test_figures_that_differ_between_runs_fail(render):
     source = "import random\nimport matplotlib.pyplot as plt\nplt.plot([random.random()])\nplt.show()\n"
     with pytest.raises(SnippetError, match="figures differ between two runs"):
         render(fence("noisy", ' alt="x"'), noisy=source)
+
+
+def test_tracebacks_inside_warnings_keep_only_the_snippets_frames(render):
+    source = (
+        "import warnings\n"
+        "warnings.warn('trace:\\n  File \"/elsewhere/lib.py\", line 3, in f\\n    hidden()\\n"
+        "  File \"' + __file__ + '\", line 2, in <module>\\n    shown()')\n"
+    )
+    out = text_of(render(fence("tracewarn"), tracewarn=source))
+    assert 'File "tracewarn.py", line 2, in <module>' in out and "shown()" in out
+    assert "elsewhere" not in out and "hidden()" not in out
