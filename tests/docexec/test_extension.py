@@ -192,6 +192,6 @@ def test_tracebacks_inside_warnings_keep_only_the_snippets_frames(render):
         "warnings.warn('trace:\\n  File \"/elsewhere/lib.py\", line 3, in f\\n    hidden()\\n"
         "  File \"' + __file__ + '\", line 2, in <module>\\n    shown()')\n"
     )
-    out = text_of(render(fence("tracewarn"), tracewarn=source))
+    out = text_of(render(fence("tracewarn"), tracewarn=source).split("Output")[1])
     assert 'File "tracewarn.py", line 2, in <module>' in out and "shown()" in out
     assert "elsewhere" not in out and "hidden()" not in out
