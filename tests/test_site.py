@@ -50,3 +50,9 @@ def test_pages_include_only_their_own_snippets():
     for page in PAGES:
         for target in INCLUDE.findall(page.read_text()):
             assert target.split("/")[0] == page.stem, f"docs/{page.name} includes {target}"
+
+
+@pytest.mark.parametrize("snippet", SNIPPET_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_snippets_stay_short(snippet):
+    """A snippet is one idea a reader can take in at once: about 40 lines, 45 at most."""
+    assert len(snippet.read_text().splitlines()) <= 45, f"{snippet.relative_to(ROOT)}: split it in two"
