@@ -1,0 +1,255 @@
+"""Every page in chromium, with every request to another host blocked: it loads
+whole, draws its diagrams, shows executed output as text only, passes axe-core,
+fits a phone screen; screenshots of each go to build/screenshots/ for review.
+
+Each page is opened twice, on a desktop and at 375 px wide, and the checks below
+share those visits (pytest runs them page by page, in the order written here). The
+dark-scheme checks switch the desktop visit to dark with the palette toggle, as a
+reader would; the copy-button clicks come last, after the screenshots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+
+from .conftest import (
+    ALL_PAGES, DOCS, PAGES, PHONE, SCREENSHOTS, diagram_count, html_file, page_id, page_path, run_axe,
+    snippet_as_included, source_pages,
+)
+
+FAILING_IMPACTS = {"serious", "critical"}
+PYTHON_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*(?:python|py|python3|pycon)\b", re.M)
+
+# Show a block that sits in a tab not selected or in a closed <details>, as a reader would.
+REVEAL = """block => {
+    for (let e = block; e; e = e.parentElement) {
+        if (e.tagName === "DETAILS") e.open = true;
+        if (e.classList.contains("tabbed-block")) {
+            const index = [...e.parentElement.children].indexOf(e);
+            e.closest(".tabbed-set").querySelectorAll(":scope > .tabbed-labels > label")[index].click();
+        }
+    }
+}"""
+
+
+def _open(request, browser, **kwargs):
+    visit = browser.open(request.param, **kwargs)
+    yield visit
+    browser.close_visit(visit)
+
+
+@pytest.fixture(scope="module", params=ALL_PAGES, ids=page_id)
+def desktop(request, browser):
+    # networkidle: requests made after "load" (the search index, Mermaid) are seen too.
+    yield from _open(request, browser, scheme="light", wait_until="networkidle", clipboard=True)
+
+
+@pytest.fixture(scope="module", params=ALL_PAGES, ids=page_id)
+def phone(request, browser):
+    yield from _open(request, browser, viewport=PHONE)
+
+
+def switch_scheme(visit, scheme: str) -> None:
+    """Click the palette toggle until the page shows ``scheme`` (default or slate)."""
+    page = visit.page
+    for _ in range(2):
+        if page.evaluate("document.body.dataset.mdColorScheme") == scheme:
+            return
+        page.locator("form[data-md-component=palette] label:visible").click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == scheme
+
+
+def screenshot(visit, variant: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=SCREENSHOTS / f"{page_id(visit.path).replace('/', '-')}-{variant}.png", full_page=True)
+
+
+def python_fences(path: str) -> int:
+    """```python fences (exec or not) in the page's Markdown."""
+    source = next((s for s in source_pages() if page_path(s) == path), None)
+    return len(PYTHON_FENCE.findall(source.read_text())) if source and source.suffix == ".md" else 0
+
+
+def serious(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        if v["impact"] in FAILING_IMPACTS:
+            lines.append(f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])} elements)")
+            lines += [f"    {n['target']}: {n['summary'].splitlines()[-1].strip()}" for n in v["nodes"][:5]]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the site as built
+
+
+def test_every_built_page_is_checked(site):
+    """The pages visited here are exactly the HTML pages the build wrote."""
+    built = {p.relative_to(site.dir).as_posix() for p in site.html_files()}
+    visited = {html_file(site.dir, p).relative_to(site.dir).as_posix() for p in ALL_PAGES}
+    assert built == visited, f"built but not checked: {sorted(built - visited)}; missing: {sorted(visited - built)}"
+
+
+def test_vendored_mermaid_is_the_recorded_release():
+    """docs/javascripts/mermaid.min.js is the npm release README.txt names, unmodified."""
+    readme = (DOCS / "javascripts" / "README.txt").read_text()
+    recorded = re.search(r"`mermaid\.min\.js`.*?sha256 `([0-9a-f]{64})`", readme)
+    assert recorded, "docs/javascripts/README.txt records no sha256 for mermaid.min.js"
+    actual = hashlib.sha256((DOCS / "javascripts" / "mermaid.min.js").read_bytes()).hexdigest()
+    assert actual == recorded[1], "mermaid.min.js changed: update docs/javascripts/README.txt with its version and hash"
+
+
+# --------------------------------------------------------------------------- light, desktop
+
+
+def test_loads_whole_with_the_network_blocked(desktop, site):
+    """No console error, no failed request, no request to any other host (each is
+    blocked and listed), and the page is all there: styles, images, text."""
+    assert not desktop.problems(), "\n".join(desktop.problems())
+    state = desktop.page.evaluate(
+        """() => ({
+            h1: (document.querySelector("article h1") || {}).textContent || "",
+            text: (document.querySelector("article") || {innerText: ""}).innerText.length,
+            sheets: [...document.querySelectorAll("link[rel=stylesheet]")].filter(l => !l.sheet).map(l => l.href),
+            images: [...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src),
+            headerStyled: getComputedStyle(document.querySelector(".md-header")).position !== "static",
+            loaded: performance.getEntriesByType("resource").map(e => e.name),
+        })"""
+    )
+    path = desktop.path
+    assert state["h1"].strip(), "no <h1> in the article"
+    assert state["text"] > (10 if path == "404.html" else 200), "the article is (almost) empty"
+    assert not state["sheets"], f"stylesheets not applied: {state['sheets']}"
+    assert state["headerStyled"], "Material's stylesheet is not in effect"
+    assert not state["images"], f"images that did not load: {state['images']}"
+    mermaid = [u for u in state["loaded"] if u.endswith("/mermaid.min.js")]
+    if diagram_count(site.dir, path):  # Mermaid comes from this site, and only where it is needed
+        assert mermaid and all(u.startswith(desktop.url.split(site.prefix)[0]) for u in mermaid), state["loaded"]
+    else:
+        assert not mermaid, "a page without diagrams loaded Mermaid"
+
+
+def test_diagrams_are_drawn_and_labelled(desktop, site):
+    """Every ```mermaid block became an <svg>, in a host that has a text alternative."""
+    diagrams = desktop.page.evaluate(
+        """() => ({
+            pending: document.querySelectorAll("pre.mermaid").length,
+            drawn: [...document.querySelectorAll("div.mermaid")].map(d => {
+                const svg = d.shadowRoot && d.shadowRoot.querySelector("svg");
+                const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+                return {svg: !!svg, width: box.width, height: box.height,
+                        role: d.getAttribute("role"), label: d.getAttribute("aria-label") || ""};
+            }),
+        })"""
+    )
+    assert diagrams["pending"] == 0, "a diagram was left as Mermaid source"
+    assert len(diagrams["drawn"]) == diagram_count(site.dir, desktop.path)
+    for i, d in enumerate(diagrams["drawn"]):
+        assert d["svg"] and d["width"] > 50 and d["height"] > 50, f"diagram {i} was not drawn: {d}"
+        # read from the diagram's source by docs/javascripts/mermaid.js: "Flowchart, ...: A → B; ..."
+        assert d["role"] == "img" and "→" in d["label"] and not d["label"].startswith("Diagram:"), d
+
+
+def test_output_blocks_hold_text_only(desktop, site):
+    """What a snippet printed is shown as text: nothing but the highlighter's <span>s
+    inside an output block, no <script> in one, and no dialog opened on the page."""
+    if desktop.path not in PAGES:
+        pytest.skip("no executed output on the 404 page")
+    found = desktop.page.evaluate(
+        """() => {
+            const blocks = [...document.querySelectorAll(".highlight")].filter(b => {
+                const name = b.querySelector(":scope > .filename");
+                return name && name.textContent.startsWith("Output");
+            });
+            return {
+                count: blocks.length,
+                scripts: blocks.reduce((n, b) => n + b.querySelectorAll("script").length, 0),
+                foreign: blocks.flatMap(b => [...b.querySelectorAll("code *")]
+                    .filter(e => e.tagName !== "SPAN" || e.attributes.length > 1 ||
+                                 (e.attributes.length === 1 && e.attributes[0].name !== "class"))
+                    .map(e => e.outerHTML.slice(0, 120))),
+            };
+        }"""
+    )
+    assert found["count"] == html_file(site.dir, desktop.path).read_text().count('<span class="filename">Output')
+    assert found["scripts"] == 0
+    assert not found["foreign"], f"markup inside output blocks: {found['foreign']}"
+    assert not desktop.dialogs, desktop.dialogs
+
+
+def test_screenshot_light(desktop):
+    screenshot(desktop, "light")
+
+
+def test_axe_light(desktop):
+    """No serious or critical axe-core violation (the page is left with axe injected: last)."""
+    violations = run_axe(desktop.page)
+    for v in violations:
+        print(f"{desktop.path or '/'} light: {v['impact']} {v['id']} ({len(v['nodes'])})")
+    assert not serious(violations), "\n" + serious(violations)
+
+
+# --------------------------------------------------------------------------- dark, desktop
+
+
+def test_screenshot_dark(desktop):
+    switch_scheme(desktop, "slate")
+    screenshot(desktop, "dark")
+
+
+def test_axe_dark(desktop):
+    switch_scheme(desktop, "slate")
+    violations = run_axe(desktop.page)
+    for v in violations:
+        print(f"{desktop.path or '/'} dark: {v['impact']} {v['id']} ({len(v['nodes'])})")
+    assert not serious(violations), "\n" + serious(violations)
+
+
+# --------------------------------------------------------------------------- last: clicks
+
+def test_copy_buttons_copy_exactly_the_snippet(desktop):
+    """Material's copy button on each code block titled with a snippet file puts that
+    file on the clipboard, as pymdownx.snippets included it: no output, no prompt, no
+    line numbers (Material trims trailing whitespace). Every such block on the page."""
+    if not python_fences(desktop.path):
+        pytest.skip("no Python code blocks on this page")
+    page = desktop.page
+    blocks = page.locator(".highlight:has(> .filename)")
+    checked = []
+    for i, title in enumerate(blocks.locator(":scope > .filename").all_inner_texts()):
+        if not title.endswith(".py"):
+            continue
+        block = blocks.nth(i)
+        block.evaluate(REVEAL)
+        page.evaluate("navigator.clipboard.writeText('(clipboard not written)')")
+        block.locator('button[data-md-type="copy"], button.md-clipboard').click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == snippet_as_included(title).rstrip(), f"the copy button of {title} copied:\n{copied[:500]}"
+        checked.append(title)
+    assert len(checked) == python_fences(desktop.path), f"copy buttons checked: {checked}"
+    assert not desktop.problems(), desktop.problems()
+
+
+# --------------------------------------------------------------------------- 375 px
+
+
+def test_no_horizontal_scroll_on_a_phone(phone):
+    """At 375 px nothing pushes the page sideways; code blocks and tables scroll inside themselves."""
+    screenshot(phone, "375px")
+    width = phone.page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,"
+        " body: document.body.scrollWidth})"
+    )
+    if max(width["scroll"], width["body"]) > width["client"]:
+        wide = phone.page.evaluate(
+            """limit => [...document.querySelectorAll("body *")].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width && r.right > limit + 1 && getComputedStyle(e).position !== "fixed"
+                        && !e.parentElement.closest("pre, .highlight, .md-typeset__scrollwrap, .md-sidebar, .md-search");
+                }).slice(0, 10).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`
+                                        + ` right=${Math.round(e.getBoundingClientRect().right)}`)""",
+            width["client"],
+        )
+        pytest.fail(f"{width['scroll']} px wide in a {width['client']} px viewport; too wide: {wide}")
