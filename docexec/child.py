@@ -18,6 +18,7 @@ import warnings
 
 
 EXECUTOR_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+MPL_BACKEND = "module://docexec.mpl_svg"  # plt.show() saves each figure as SVG (docexec/mpl_svg.py)
 
 
 FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line \d+, in ')
@@ -132,7 +133,7 @@ def run(path: str, seed: int, root: str) -> dict:
     warnings.showwarning = _show_warning
     workdir = tempfile.mkdtemp(prefix="docexec-")
     os.chdir(workdir)
-    os.environ["MPLBACKEND"] = "module://docexec.mpl_svg"  # plt.show() saves SVGs in workdir
+    os.environ["MPLBACKEND"] = MPL_BACKEND  # plt.show() saves SVGs in workdir
     sys.argv = [path]
     sys.path.insert(0, os.path.dirname(path))
     _seed_everything(seed)

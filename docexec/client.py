@@ -32,6 +32,10 @@ class Worker:
     def __init__(self, root: str, device: str):
         env = dict(os.environ, DOCEXEC_ROOT=root, PYTHONHASHSEED="0")
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+        # Several forks share the cores: OpenMP threads that spin while they wait for
+        # work take the CPU from the forks that have some. Measured here: 99 snippets'
+        # run time 4.4 s -> 2.8 s (matrix products 20x slower with spinning).
+        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         if device == "cpu":
             # Hide GPUs so the usual `cuda if available else cpu` line picks the CPU.
             env["CUDA_VISIBLE_DEVICES"] = ""

@@ -6,12 +6,17 @@ Markdown extension ever sees a ``.ipynb`` file. mkdocs-jupyter, itself an
 MkDocs plugin, turns it into a page; Zensical cannot render ``.ipynb`` pages at
 all. So this one piece is an MkDocs hook, and a small one:
 
-- ``on_files``: for each notebook page, ``docexec.notebook_exec.execute_cached``
-  runs it (a failing cell fails the build; a warm build reuses the executed
-  copy), and the page's file is pointed at the executed copy, which
-  mkdocs-jupyter renders with ``execute: false``. It runs after mkdocs-jupyter's
-  own ``on_files`` (priority -50), which wraps each notebook in a
-  ``NotebookFile``: the path must be set on that wrapper.
+- ``on_config``: every ``docs/**/*.ipynb`` starts running at once, in a
+  background thread (``docexec.notebook_exec.execute_cached``; a warm build
+  reuses the executed copy). The kernel starts and works while MkDocs loads
+  its plugins and converts the Markdown pages, instead of before them.
+- ``on_files``: the page's file is pointed at the executed copy (its path is
+  known before the run ends), which mkdocs-jupyter renders with ``execute:
+  false``. It runs after mkdocs-jupyter's own ``on_files`` (priority -50),
+  which wraps each notebook in a ``NotebookFile``: the path must be set on that
+  wrapper.
+- ``on_pre_page``: the notebook page waits for its run, before mkdocs-jupyter
+  reads it (priority 50). A failing cell fails the build here.
 - ``on_page_content``: under the notebook's H1, the same "Download notebook"
   and "Open in Colab" buttons as on the Markdown pages (the source notebook,
   without outputs).
@@ -23,32 +28,61 @@ all. So this one piece is an MkDocs hook, and a small one:
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from docexec.notebook import colab_url, download_html
-from docexec.notebook_exec import NotebookError, execute_cached
+from docexec.notebook_exec import NotebookError, cached_path, execute_cached
 
 CACHE_DIR = os.path.join(".cache", "docexec", "notebooks")  # relative to where mkdocs runs, like docexec's cache
 _sources: dict[str, str] = {}  # src_uri -> the notebook as written in docs/
+_runs: dict[str, Future] = {}  # absolute source path -> its run (the executed copy's path)
+_pool = ThreadPoolExecutor(1, thread_name_prefix="docexec-notebooks")  # one kernel at a time
+
+
+def _settings() -> tuple[bool, str]:
+    return os.environ.get("DOCEXEC_EXECUTE") != "0", os.environ.get("DOCEXEC_DEVICE", "cpu")
+
+
+def on_config(config):
+    execute, device = _settings()
+    _runs.clear()
+    if execute:
+        for path in sorted(Path(config["docs_dir"]).rglob("*.ipynb")):
+            if ".ipynb_checkpoints" not in path.parts:
+                _runs[str(path.resolve())] = _pool.submit(execute_cached, path, CACHE_DIR, device)
+    return config
 
 
 @event_priority(-50)
 def on_files(files, config):
-    execute = os.environ.get("DOCEXEC_EXECUTE") != "0"
-    device = os.environ.get("DOCEXEC_DEVICE", "cpu")
+    execute, device = _settings()
     for file in files:
         if not file.src_uri.endswith(".ipynb"):
             continue
         _sources[file.src_uri] = file.abs_src_path
         if execute:
-            try:
-                file.abs_src_path = execute_cached(file.abs_src_path, CACHE_DIR, device)
-            except NotebookError as exc:
-                raise PluginError(str(exc)) from None
+            if str(Path(file.abs_src_path).resolve()) not in _runs:  # not under docs_dir's glob: run it now
+                _runs[str(Path(file.abs_src_path).resolve())] = _pool.submit(
+                    execute_cached, file.abs_src_path, CACHE_DIR, device
+                )
+            file.abs_src_path = str(cached_path(file.abs_src_path, CACHE_DIR, device))
     return files
+
+
+@event_priority(50)
+def on_pre_page(page, config, files):
+    source = _sources.get(page.file.src_uri)
+    run = _runs.get(str(Path(source).resolve())) if source else None
+    if run is not None:
+        try:
+            run.result()
+        except NotebookError as exc:
+            raise PluginError(str(exc)) from None
+    return page
 
 
 def on_page_content(html, page, config, files):

@@ -57,13 +57,18 @@ def cache_key(src_path: str | os.PathLike, device: str = "cpu") -> str:
     return hasher.hexdigest()
 
 
+def cached_path(src_path: str | os.PathLike, cache_dir: str | os.PathLike, device: str = "cpu") -> Path:
+    """Where the executed copy of ``src_path`` as it is now lives (or will, once run)."""
+    return Path(cache_dir) / f"{Path(src_path).stem}-{device}-{cache_key(src_path, device)}.ipynb"
+
+
 def execute_cached(src_path: str | os.PathLike, cache_dir: str | os.PathLike, device: str = "cpu") -> str:
     """The path of the executed copy of ``src_path``: from the cache, or run now.
 
     Raises NotebookError when a cell fails (the notebook is not cached then).
     """
+    target = cached_path(src_path, cache_dir, device)
     prefix = f"{Path(src_path).stem}-{device}-"
-    target = Path(cache_dir) / f"{prefix}{cache_key(src_path, device)}.ipynb"
     if target.is_file():
         return str(target)
     nb = nbformat.read(src_path, as_version=4)

@@ -65,3 +65,46 @@ def test_a_warm_build_does_not_import_torch(build, tmp_path):
     assert warm.returncode == 0, warm.stderr
     assert "torch imported: False" in warm.stdout
     assert "2.0" in (tmp_path / "site" / "broken" / "index.html").read_text()
+
+
+NOTEBOOK_CONFIG = """
+site_name: t
+strict: true
+plugins:
+  - mkdocs-jupyter:
+      execute: false
+      allow_errors: false
+      include: ["*.ipynb"]
+hooks:
+  - {hooks}
+"""
+
+
+def notebook_build(tmp_path, *cells: str) -> subprocess.CompletedProcess:
+    """A real build of a one-notebook site with docexec/mkdocs_hooks.py."""
+    import nbformat
+
+    from docexec import mkdocs_hooks
+
+    (tmp_path / "mkdocs.yml").write_text(NOTEBOOK_CONFIG.format(hooks=mkdocs_hooks.__file__))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Notebook")]
+                                  + [nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "docs" / "nb.ipynb")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True)
+
+
+def test_a_notebook_page_is_rendered_from_its_run(tmp_path):
+    done = notebook_build(tmp_path, "print(6 * 7)")
+    assert done.returncode == 0, done.stderr
+    assert "42" in (tmp_path / "site" / "nb" / "index.html").read_text()
+    assert list((tmp_path / ".cache" / "docexec" / "notebooks").glob("nb-cpu-*.ipynb"))  # kept for warm builds
+
+
+def test_a_failing_notebook_cell_fails_the_build_naming_notebook_and_cell(tmp_path):
+    done = notebook_build(tmp_path, "x = 1", "1 / 0")
+    assert done.returncode != 0
+    assert "nb.ipynb" in done.stderr and "ZeroDivisionError" in done.stderr
+    assert not (tmp_path / "site" / "nb" / "index.html").exists()
