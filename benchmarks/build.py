@@ -63,13 +63,20 @@ def timed(command, cwd, env=None) -> float:
 
 IN_PROCESS = """
 import contextlib, io, json, os, runpy, sys, time
-import torch
+os.environ["MPLBACKEND"] = "module://docexec.mpl_svg"  # plt.show() draws the SVG, as in the build
+import nbformat, torch
+def run_notebook(path):  # its code cells, in order, in one namespace; IPython magics dropped
+    namespace = {"__name__": "__main__"}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            code = "\\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!")))
+            exec(compile(code, path, "exec"), namespace)
 times = {}
 for path in sys.argv[1:]:
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
-            runpy.run_path(path, run_name="__main__")
+            run_notebook(path) if path.endswith(".ipynb") else runpy.run_path(path, run_name="__main__")
         except BaseException:
             pass  # the snippets that raise on purpose
     times[path] = time.perf_counter() - start
@@ -80,8 +87,10 @@ print(json.dumps(times))
 def snippet_seconds(work: Path) -> tuple[float, dict]:
     """The snippets' own run times: each run once, one after another, in one process that
     imported torch first (the least any executor must spend; lazy imports such as
-    torch._dynamo are paid once, by the first snippet that needs them)."""
+    torch._dynamo are paid once, by the first snippet that needs them). The code cells
+    of the notebook pages count as snippets too: the build runs them as well."""
     files = sorted(str(p) for p in (work / "snippets").glob("*/*.py") if p.name != "__init__.py")
+    files += sorted(str(p) for p in (work / "docs").rglob("*.ipynb"))
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     with tempfile.TemporaryDirectory() as scratch:
         done = subprocess.run(
