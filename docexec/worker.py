@@ -14,15 +14,13 @@ the import, so no thread pool or CUDA context exists yet when it forks.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import select
 import signal
 import sys
 import time
-
-import importlib
-import io
 
 import torch  # noqa: F401 - preloaded so each fork starts with it imported
 
@@ -46,17 +44,6 @@ def preload_extras() -> None:
     os.environ["MPLBACKEND"] = child.MPL_BACKEND  # matplotlib reads it once, at import
     for name in EXTRAS:
         importlib.import_module(name)
-    # The first figure a process draws loads fonts, the SVG backend and the mathtext
-    # parser (log-axis labels): about 0.5 s. Draw one here, off pyplot so that no
-    # figure number is used up.
-    from matplotlib.figure import Figure
-
-    figure = Figure()
-    axes = figure.add_subplot()
-    axes.plot([1, 100], label="warm-up")
-    axes.set(yscale="log", title="t", xlabel="x")
-    figure.legend()
-    figure.savefig(io.BytesIO(), format="svg")
 
 
 def _start(path: str, seed: int) -> tuple[int, int]:

@@ -85,6 +85,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.site)
+            # Under pytest -n (xdist --dist loadgroup) they share one worker, so the site is built once.
+            item.add_marker(pytest.mark.xdist_group("site"))
             if {"browser", "_chromium"} & set(item.fixturenames):
                 item.add_marker(pytest.mark.browser)
     # The copy-run test's subprocesses start in the background as soon as the site is
