@@ -42,15 +42,6 @@ class Job:
     line: int  # 1-based line of the fence on the page
 
 
-def _fence_body(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line that closes the fence opened at ``start``."""
-    close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
-    for end in range(start + 1, len(lines)):
-        if close.match(lines[end]):
-            return end
-    raise PageError(f"line {start + 1}: code fence {fence!r} is never closed")
-
-
 class IncludeCheck(Preprocessor):
     def __init__(self, md, ext: "DocexecExtension"):
         super().__init__(md)
@@ -85,7 +76,10 @@ class IncludeCheck(Preprocessor):
                 out.append(lines[i])
                 i += 1
                 continue
-            end = _fence_body(lines, i, opened["fence"])
+            try:
+                end = directive.closing_line(lines, i, opened["fence"])
+            except directive.DirectiveError as exc:
+                raise PageError(str(exc)) from None
             body = lines[i + 1 : end]
             info = opened["info"]
             lang = info.split()[0].lstrip(".{") if info.split() else ""

@@ -65,10 +65,9 @@ def on_files(files, config):
             continue
         _sources[file.src_uri] = file.abs_src_path
         if execute:
-            if str(Path(file.abs_src_path).resolve()) not in _runs:  # not under docs_dir's glob: run it now
-                _runs[str(Path(file.abs_src_path).resolve())] = _pool.submit(
-                    execute_cached, file.abs_src_path, CACHE_DIR, device
-                )
+            source = str(Path(file.abs_src_path).resolve())
+            if source not in _runs:  # added by a plugin, not found in docs_dir by on_config: run it now
+                _runs[source] = _pool.submit(execute_cached, source, CACHE_DIR, device)
             file.abs_src_path = str(cached_path(file.abs_src_path, CACHE_DIR, device))
     return files
 

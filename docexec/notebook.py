@@ -177,7 +177,7 @@ def _items(lines: list[str], resolve: Resolve) -> list[tuple[str, str, dict]]:
         line = lines[i]
         opened = directive.FENCE.match(line)
         if opened:
-            end = _closing(lines, i, opened["fence"])
+            end = directive.closing_line(lines, i, opened["fence"])
             items.extend(_fence(lines[i : end + 1], opened, resolve, i))
             i = end + 1
             continue
@@ -222,14 +222,6 @@ def _fence(block: list[str], opened, resolve: Resolve, start: int) -> list[tuple
     if parsed.output != "text":
         meta["output"] = parsed.output
     return [("code", source.rstrip("\n"), meta)]
-
-
-def _closing(lines: list[str], start: int, fence: str) -> int:
-    close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
-    for end in range(start + 1, len(lines)):
-        if close.match(lines[end]):
-            return end
-    raise ValueError(f"line {start + 1}: code fence {fence!r} is never closed")
 
 
 def _indented(lines: list[str], start: int) -> tuple[list[str], int]:
