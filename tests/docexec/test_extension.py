@@ -195,3 +195,13 @@ def test_tracebacks_inside_warnings_keep_only_the_snippets_frames(render):
     out = text_of(render(fence("tracewarn"), tracewarn=source).split("Output")[1])
     assert 'File "tracewarn.py", line 2, in <module>' in out and "shown()" in out
     assert "elsewhere" not in out and "hidden()" not in out
+
+
+def test_pages_are_queued_in_the_order_mkdocs_builds_them(tmp_path):
+    from docexec.extension import DocexecExtension
+
+    for page in ("b.md", "a.md", "index.md", "sub/x.md", "sub/index.md"):
+        (tmp_path / page).parent.mkdir(exist_ok=True)
+        (tmp_path / page).write_text("# Page\n")
+    pages = DocexecExtension(docs_dir=str(tmp_path)).site_pages()
+    assert [p.relative_to(tmp_path).as_posix() for p in pages] == ["index.md", "a.md", "b.md", "sub/index.md", "sub/x.md"]
