@@ -1,4 +1,5 @@
-"""Start the fork-server worker and ask it to run snippet files.
+"""Start the fork-server worker and ask it to run snippet files, or to fork a
+Jupyter kernel for a notebook page.
 
 One worker serves a whole build, and, under ``mkdocs serve``, every rebuild:
 it is kept per (root, device) for the life of the process.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -50,6 +52,7 @@ class Worker:
         )
         self.lock = threading.Lock()
         self.futures: dict[int, Future] = {}
+        self.exits: dict[int, Future] = {}  # kernels: their exit code, once they have ended
         self.next_id = 0
         self.ready = threading.Event()
         self.error: Exception | None = None
@@ -70,19 +73,20 @@ class Worker:
             self.ready.set()
             while True:
                 answer = self._read()
+                kind = next(key for key in ("runs", "pid", "exit") if key in answer)  # a snippet's, a kernel's start or end
                 with self.lock:
-                    future = self.futures.pop(answer["id"])
-                future.set_result(answer["runs"])
+                    future = (self.exits if kind == "exit" else self.futures).pop(answer["id"])
+                future.set_result(answer[kind])
         except (OSError, ValueError, WorkerError) as exc:
             with self.lock:
                 self.error = WorkerError(str(exc))
-                pending, self.futures = list(self.futures.values()), {}
+                pending = list(self.futures.values()) + list(self.exits.values())
+                self.futures, self.exits = {}, {}
             for future in pending:
                 future.set_exception(self.error)
             self.ready.set()
 
-    def submit(self, path: str, timeout: float) -> Future:
-        """Queue ``path`` to run once per seed, in parallel forks; the future gives one result per run."""
+    def _send(self, request: dict, exit_future: Future | None = None) -> Future:
         future: Future = Future()
         with self.lock:
             if self.error is not None:
@@ -90,10 +94,21 @@ class Worker:
                 return future
             self.next_id += 1
             self.futures[self.next_id] = future
-            request = {"id": self.next_id, "path": os.path.abspath(path), "timeout": timeout, "seeds": list(SEEDS)}
-            self.proc.stdin.write(json.dumps(request) + "\n")
+            if exit_future is not None:
+                self.exits[self.next_id] = exit_future
+            self.proc.stdin.write(json.dumps({"id": self.next_id, **request}) + "\n")
             self.proc.stdin.flush()
         return future
+
+    def submit(self, path: str, timeout: float) -> Future:
+        """Queue ``path`` to run once per seed, in parallel forks; the future gives one result per run."""
+        return self._send({"path": os.path.abspath(path), "timeout": timeout, "seeds": list(SEEDS)})
+
+    def start_kernel(self, argv: list[str], cwd: str, env: dict) -> "ForkedKernel":
+        """Fork an ipykernel (``argv``: its arguments after ``-m ipykernel_launcher``) from the worker."""
+        exited: Future = Future()
+        pid = self._send({"kernel": argv, "cwd": os.path.abspath(cwd), "env": env}, exited).result()
+        return ForkedKernel(pid, exited)
 
     def run(self, path: str, timeout: float) -> list[dict]:
         return self.submit(path, timeout).result()
@@ -104,6 +119,36 @@ class Worker:
             self.proc.wait(timeout=10)
         self.thread.join(timeout=10)
         self.proc.stdout.close()
+
+
+class ForkedKernel:
+    """What jupyter_client needs of a kernel's ``subprocess.Popen``, for a kernel the
+    worker forked: it is the worker's child, so the worker reaps it and reports its exit."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, exited: Future):
+        self.pid = pid
+        self.exited = exited
+
+    def poll(self) -> int | None:
+        if not self.exited.done():
+            return None
+        return -1 if self.exited.exception() else self.exited.result()
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.exited.exception(timeout)  # waits; a worker that died counts as an ended kernel
+        return self.poll()
+
+    def send_signal(self, signum: int) -> None:
+        if not self.exited.done():  # once reported, the worker has reaped it: the pid is free
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
 
 
 _workers: dict[tuple[str, str], Worker] = {}

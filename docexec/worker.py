@@ -7,6 +7,11 @@ one run per seed. Each seed's run is its own fork, and the forks of up to
 different seeds) and the fork/exit cost overlap with other snippets' work.
 Answers come back as requests finish, not in order.
 
+A request ``{"id", "kernel": argv, "cwd", "env"}`` instead forks a Jupyter
+kernel (ipykernel, with ``argv`` as after ``-m ipykernel_launcher``) for a
+notebook page: it starts with torch already imported. The answers are
+``{"id", "pid"}`` at once, then ``{"id", "exit"}`` when it has ended.
+
 Why a separate process rather than forking the build: MkDocs' own modules and
 state must not leak into snippets, and this process never touches torch beyond
 the import, so no thread pool or CUDA context exists yet when it forks.
@@ -21,6 +26,7 @@ import select
 import signal
 import sys
 import time
+import traceback
 
 import torch  # noqa: F401 - preloaded so each fork starts with it imported
 
@@ -63,6 +69,56 @@ def _start(path: str, seed: int) -> tuple[int, int]:
     return pid, read_end
 
 
+def _serve_kernel(request: dict) -> None:
+    """In a fresh fork: become the IPython kernel ``python -m ipykernel_launcher`` would
+    start, as far as a notebook can tell, and exit when it is shut down."""
+    os.setsid()  # its own session, as jupyter_client starts kernels: Ctrl-C in the terminal is not an interrupt
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)  # stdout is this worker's answer pipe; the kernel's own prints go where its stderr goes
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())  # it exits if this worker dies, as a kernel does with its launcher
+    sys.path[:] = [p for p in sys.path if p != ROOT]  # the worker's own entries; the kernel adds its cwd itself
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(request["kernel"])  # sets MPLBACKEND to the inline backend, as for any kernel
+    if "matplotlib" in sys.modules:  # preloaded for the snippets, where it read their MPLBACKEND
+        sys.modules["matplotlib"].rcParams["backend"] = os.environ["MPLBACKEND"]
+    app.start()
+
+
+class Kernel:
+    """A kernel request: the forked kernel, and a pipe that closes when it ends."""
+
+    def __init__(self, request: dict):
+        self.id = request["id"]
+        read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(read_end)
+            code = 1
+            try:
+                _serve_kernel(request)
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else int(bool(exc.code))
+            except BaseException:  # noqa: BLE001 - say why on stderr; nbclient reports the dead kernel
+                traceback.print_exc()
+            sys.__stderr__.flush()
+            os._exit(code)
+        os.close(write_end)
+        self.fd = read_end
+
+    def finish(self) -> dict:
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return {"id": self.id, "exit": os.waitstatus_to_exitcode(status)}
+
+
 class Job:
     """One request: its forks, what they have sent so far, and its deadline."""
 
@@ -100,15 +156,21 @@ def main() -> None:
     print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
     waiting: list[dict] = []
     running: list[Job] = []
+    kernels: list[Kernel] = []
     buffer, stdin_open = b"", True
     preloaded, answered = False, 0
-    while stdin_open or waiting or running:
-        if not preloaded and (len(waiting) >= BATCH or (answered and not waiting and not running)):
+    while stdin_open or waiting or running or kernels:
+        asks_kernel = any("kernel" in request for request in waiting)
+        if not preloaded and (len(waiting) >= BATCH or asks_kernel or (answered and not waiting and not running)):
             preload_extras()
             preloaded = True
+        for request in [request for request in waiting if "kernel" in request]:
+            waiting.remove(request)
+            kernels.append(Kernel(request))
+            print(json.dumps({"id": request["id"], "pid": kernels[-1].pid}), flush=True)
         while waiting and len(running) < LANES:
             running.append(Job(waiting.pop(0)))
-        fds = [fd for job in running for fd in job.open] + ([0] if stdin_open else [])
+        fds = [fd for job in running for fd in job.open] + [k.fd for k in kernels] + ([0] if stdin_open else [])
         left = min((job.deadline for job in running), default=time.monotonic() + 3600) - time.monotonic()
         ready, _, _ = select.select(fds, [], [], max(0.0, left))
         for fd in ready:
@@ -118,6 +180,14 @@ def main() -> None:
                 buffer += data
                 *lines, buffer = buffer.split(b"\n")
                 waiting.extend(json.loads(line) for line in lines if line.strip())
+                if not stdin_open:  # the build has ended: a kernel it left running goes too
+                    for kernel in kernels:
+                        os.kill(kernel.pid, signal.SIGKILL)
+            elif any(fd == kernel.fd for kernel in kernels):
+                kernel = next(kernel for kernel in kernels if kernel.fd == fd)
+                if not os.read(fd, 1):  # only the kernel held the other end: it has ended
+                    kernels.remove(kernel)
+                    print(json.dumps(kernel.finish()), flush=True)
             else:
                 next(job for job in running if fd in job.open).read(fd)
         now = time.monotonic()
