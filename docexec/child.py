@@ -93,10 +93,19 @@ class ImportRecorder:
 
     def __init__(self):
         self.names: list[str] = []
+        self.before = len(sys.modules)
 
     def find_spec(self, name, path=None, target=None):
         self.names.append(name)
         return None
+
+    def new_modules(self) -> list[str]:
+        """The modules the run added. A module put into ``sys.modules`` without the
+        import system (``spec_from_file_location`` + ``exec_module``), or found by a
+        finder the snippet put before this one, leaves the count off: then every
+        module is looked at, so no dependency is missed."""
+        seen = {name for name in self.names if name in sys.modules}
+        return sorted(seen) if len(sys.modules) - self.before == len(seen) else list(sys.modules)
 
 
 def _local_modules(root: str, names) -> list[str]:
@@ -173,5 +182,5 @@ def run(path: str, seed: int, root: str) -> dict:
         "duration": duration,
         "peak": _peak_memory(rss_before),
         # Local modules it imported, the executor's own files aside (they are in the key anyway).
-        "deps": [d for d in _local_modules(root, imported.names) if d != path and not d.startswith(EXECUTOR_DIR)],
+        "deps": [d for d in _local_modules(root, imported.new_modules()) if d != path and not d.startswith(EXECUTOR_DIR)],
     }

@@ -50,7 +50,8 @@ class Worker:
             stdout=subprocess.PIPE,
             text=True,
         )
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # the futures; never held while blocked on the pipe
+        self.write_lock = threading.Lock()  # one request line at a time
         self.futures: dict[int, Future] = {}
         self.exits: dict[int, Future] = {}  # kernels: their exit code, once they have ended
         self.next_id = 0
@@ -93,10 +94,14 @@ class Worker:
                 future.set_exception(self.error)
                 return future
             self.next_id += 1
-            self.futures[self.next_id] = future
+            request_id = self.next_id
+            self.futures[request_id] = future
             if exit_future is not None:
-                self.exits[self.next_id] = exit_future
-            self.proc.stdin.write(json.dumps({"id": self.next_id, **request}) + "\n")
+                self.exits[request_id] = exit_future
+        # Written outside self.lock: if the pipe is full, the worker may itself be waiting
+        # for the receiving thread, which must be able to take self.lock to make progress.
+        with self.write_lock:
+            self.proc.stdin.write(json.dumps({"id": request_id, **request}) + "\n")
             self.proc.stdin.flush()
         return future
 
@@ -152,14 +157,16 @@ class ForkedKernel:
 
 
 _workers: dict[tuple[str, str], Worker] = {}
+_workers_lock = threading.Lock()  # the notebook thread and the Markdown pages may both ask first
 
 
 def get_worker(root: str, device: str) -> Worker:
     key = (os.path.abspath(root), device)
-    worker = _workers.get(key)
-    if worker is None or worker.proc.poll() is not None:
-        worker = _workers[key] = Worker(key[0], device)
-    return worker
+    with _workers_lock:
+        worker = _workers.get(key)
+        if worker is None or worker.proc.poll() is not None:
+            worker = _workers[key] = Worker(key[0], device)
+        return worker
 
 
 @atexit.register

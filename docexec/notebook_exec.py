@@ -140,7 +140,7 @@ def run(
     def on_cell_start(cell, cell_index):
         current["cell"] = cell_index
 
-    client = NotebookClient(
+    notebook_client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
@@ -152,12 +152,15 @@ def run(
         **({"kernel_manager_class": WorkerKernelManager, "config": Config(WorkerKernelManager={"device": device})} if fork else {}),
     )
     try:
-        client.execute(**options)
+        notebook_client.execute(**options)
     except CellExecutionError as exc:
         where = _where(nb, src_path, current["cell"])
         raise NotebookError(f"{where} raised {exc.ename}: {exc.evalue}\n{ANSI.sub('', str(exc))}") from None
     except (CellTimeoutError, DeadKernelError) as exc:
         raise NotebookError(f"{_where(nb, src_path, current['cell'])}: {type(exc).__name__}: {exc}") from None
+    except (client.WorkerError, RuntimeError) as exc:  # e.g. "Kernel died before replying to kernel_info"
+        where = _where(nb, src_path, current["cell"]) if current["cell"] >= 0 else f"{src_path}: the kernel did not start"
+        raise NotebookError(f"{where}: {type(exc).__name__}: {exc}") from None
 
 
 def _where(nb, src_path, index: int) -> str:

@@ -20,6 +20,7 @@ the import, so no thread pool or CUDA context exists yet when it forks.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import select
@@ -71,7 +72,7 @@ def _start(path: str, seed: int) -> tuple[int, int]:
 
 def _serve_kernel(request: dict) -> None:
     """In a fresh fork: become the IPython kernel ``python -m ipykernel_launcher`` would
-    start, as far as a notebook can tell, and exit when it is shut down."""
+    start, as far as a notebook can tell, and return when it is shut down."""
     os.setsid()  # its own session, as jupyter_client starts kernels: Ctrl-C in the terminal is not an interrupt
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -81,6 +82,7 @@ def _serve_kernel(request: dict) -> None:
     os.environ.update(request["env"])
     os.environ["JPY_PARENT_PID"] = str(os.getppid())  # it exits if this worker dies, as a kernel does with its launcher
     sys.path[:] = [p for p in sys.path if p != ROOT]  # the worker's own entries; the kernel adds its cwd itself
+    sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["kernel"]]
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
@@ -91,27 +93,33 @@ def _serve_kernel(request: dict) -> None:
 
 
 class Kernel:
-    """A kernel request: the forked kernel, and a pipe that closes when it ends."""
+    """A kernel request: the forked kernel, and a pidfd that turns readable when it ends
+    (unlike a pipe, not held open by processes the kernel forks itself)."""
 
     def __init__(self, request: dict):
         self.id = request["id"]
-        read_end, write_end = os.pipe()
         sys.stdout.flush()
         self.pid = os.fork()
         if self.pid == 0:
-            os.close(read_end)
+            stderr = os.dup(2)  # ipykernel redirects fd 2 into the notebook; a crash is told here instead
             code = 1
             try:
                 _serve_kernel(request)
                 code = 0
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else int(bool(exc.code))
-            except BaseException:  # noqa: BLE001 - say why on stderr; nbclient reports the dead kernel
-                traceback.print_exc()
-            sys.__stderr__.flush()
+                if exc.code and not isinstance(exc.code, int):
+                    os.write(stderr, f"docexec kernel: {exc.code}\n".encode())
+            except BaseException:  # noqa: BLE001 - say why; nbclient reports a dead kernel
+                os.write(stderr, f"docexec kernel crashed:\n{traceback.format_exc()}".encode())
             os._exit(code)
-        os.close(write_end)
-        self.fd = read_end
+        self.fd = os.pidfd_open(self.pid)
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGKILL)  # its session: whatever it started goes with it
+        except ProcessLookupError:  # not yet its own session leader
+            os.kill(self.pid, signal.SIGKILL)
 
     def finish(self) -> dict:
         _, status = os.waitpid(self.pid, 0)
@@ -180,14 +188,14 @@ def main() -> None:
                 buffer += data
                 *lines, buffer = buffer.split(b"\n")
                 waiting.extend(json.loads(line) for line in lines if line.strip())
-                if not stdin_open:  # the build has ended: a kernel it left running goes too
+                if not stdin_open:  # the build has ended: no one is left to talk to a kernel
+                    waiting = [request for request in waiting if "kernel" not in request]
                     for kernel in kernels:
-                        os.kill(kernel.pid, signal.SIGKILL)
+                        kernel.kill()
             elif any(fd == kernel.fd for kernel in kernels):
                 kernel = next(kernel for kernel in kernels if kernel.fd == fd)
-                if not os.read(fd, 1):  # only the kernel held the other end: it has ended
-                    kernels.remove(kernel)
-                    print(json.dumps(kernel.finish()), flush=True)
+                kernels.remove(kernel)
+                print(json.dumps(kernel.finish()), flush=True)
             else:
                 next(job for job in running if fd in job.open).read(fd)
         now = time.monotonic()

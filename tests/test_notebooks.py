@@ -155,9 +155,12 @@ def test_the_builds_kernel_is_forked_from_the_worker_with_torch_loaded(tmp_path)
 
 def test_a_forked_kernel_that_dies_or_hangs_fails_the_run_and_the_worker_goes_on(tmp_path):
     worker = client.get_worker(os.getcwd(), "cpu")
-    dies = nbformat.reads(tiny("import os", "os._exit(3)"), as_version=4)
+    # It leaves a process of its own behind, which inherits its files: its end must still be seen
+    # (a DeadKernelError, not a CellTimeoutError after the 30 s this cell is allowed).
+    forks = "import os, time\nif os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)"
+    dies = nbformat.reads(tiny(forks, "os._exit(3)"), as_version=4)
     with pytest.raises(notebook_exec.NotebookError, match=r"cell 2 .*'os._exit\(3\)'.*DeadKernelError"):
-        notebook_exec.run(dies, tmp_path / "tiny.ipynb", fork=True)
+        notebook_exec.run(dies, tmp_path / "tiny.ipynb", fork=True, timeout=30)
     hangs = nbformat.reads(tiny("import time", "time.sleep(30)"), as_version=4)
     with pytest.raises(notebook_exec.NotebookError, match=r"cell 2 .*CellTimeoutError"):
         notebook_exec.run(hangs, tmp_path / "tiny.ipynb", fork=True, timeout=2)

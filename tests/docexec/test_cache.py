@@ -70,6 +70,26 @@ def test_editing_an_imported_local_module_invalidates(project, build):
     assert "value 2" in build() and not last_record().cached
 
 
+def test_a_module_loaded_from_its_file_is_a_dependency_too(project, build):
+    """importlib's spec_from_file_location recipe bypasses the import system's finders."""
+    write(project, "loaded.py", "VALUE = 'a'\n")
+    write(
+        project,
+        "by_path.py",
+        """\
+        import importlib.util, os, sys
+        spec = importlib.util.spec_from_file_location("loaded", os.path.join(os.path.dirname(sys.argv[0]), "loaded.py"))
+        module = sys.modules["loaded"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print("value", module.VALUE)
+        """,
+    )
+    assert "value a" in build("by_path")
+    assert "snips/loaded.py" in last_record().key["deps"]
+    write(project, "loaded.py", "VALUE = 'b'\n")
+    assert "value b" in build("by_path") and not last_record().cached
+
+
 def test_a_new_torch_version_invalidates(project, build, monkeypatch):
     write(project, "show.py", "print('torch-dependent')\n")
     build()
