@@ -63,7 +63,6 @@ def timed(command, cwd, env=None) -> float:
 
 IN_PROCESS = """
 import contextlib, io, json, os, runpy, sys, time
-os.environ["MPLBACKEND"] = "module://docexec.mpl_svg"  # plt.show() draws the SVG, as in the build
 import nbformat, torch
 def run_notebook(path):  # its code cells, in order, in one namespace; IPython magics dropped
     namespace = {"__name__": "__main__"}
@@ -91,7 +90,9 @@ def snippet_seconds(work: Path) -> tuple[float, dict]:
     of the notebook pages count as snippets too: the build runs them as well."""
     files = sorted(str(p) for p in (work / "snippets").glob("*/*.py") if p.name != "__init__.py")
     files += sorted(str(p) for p in (work / "docs").rglob("*.ipynb"))
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    from docexec.child import MPL_BACKEND
+
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": MPL_BACKEND}  # plt.show() draws SVG, as in the build
     with tempfile.TemporaryDirectory() as scratch:
         done = subprocess.run(
             [sys.executable, "-c", IN_PROCESS, *files], cwd=scratch, env=env, check=True, capture_output=True, text=True

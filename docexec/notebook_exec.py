@@ -38,6 +38,7 @@ from traitlets import Unicode
 from traitlets.config import Config
 
 from docexec import client
+from docexec.cache import file_hash
 
 TIMEOUT = 300  # seconds per cell
 HERE = Path(__file__).parent
@@ -57,9 +58,9 @@ def cache_key(src_path: str | os.PathLike, device: str = "cpu") -> str:
         torch_version = "none"
     hasher = hashlib.sha256()
     for part in (
-        hashlib.sha256(Path(src_path).read_bytes()).hexdigest(),
+        file_hash(src_path),
         torch_version,
-        *(hashlib.sha256((HERE / name).read_bytes()).hexdigest() for name in RUNNER_FILES),
+        *(file_hash(HERE / name) for name in RUNNER_FILES),
         device,
     ):
         hasher.update(part.encode() + b"\0")
@@ -109,12 +110,13 @@ class WorkerKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         if kernel_cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"] or type(self.provisioner) is not LocalProvisioner:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
+        cwd = kw.get("cwd") or os.getcwd()
         worker = client.get_worker(os.getcwd(), self.device)
-        process = worker.start_kernel(kernel_cmd[3:], kw.get("cwd") or os.getcwd(), kw.get("env") or dict(os.environ))
+        process = worker.start_kernel(kernel_cmd[3:], cwd, kw.get("env") or dict(os.environ))
         # What LocalProvisioner.launch_kernel records of the process it starts.
         provisioner = self.provisioner
         provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, process.pid  # own session
-        provisioner.cwd = kw.get("cwd") or os.getcwd()
+        provisioner.cwd = cwd
         self._reconcile_connection_info(provisioner.connection_info)
 
 
@@ -129,10 +131,7 @@ def run(
     env = dict(os.environ)
     if device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
-    # The kernel shares the cores with the snippet worker's forks; OpenMP threads that
-    # spin while waiting starve them (measured: cold build 12.5 s -> 9.2 s).
-    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    options = {"env": env}
+    options = {"env": client.passive_openmp(env)}
     if "transport_encryption" in KernelManager.class_trait_names():
         options["transport_encryption"] = "auto"  # jupyter_client >= 8.10: no plain-TCP warning
     current = {"cell": -1}  # index of the cell running now, among all cells

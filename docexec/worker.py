@@ -164,21 +164,22 @@ def main() -> None:
     print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
     waiting: list[dict] = []
     running: list[Job] = []
-    kernels: list[Kernel] = []
+    kernels: dict[int, Kernel] = {}  # by pidfd
     buffer, stdin_open = b"", True
     preloaded, answered = False, 0
     while stdin_open or waiting or running or kernels:
-        asks_kernel = any("kernel" in request for request in waiting)
-        if not preloaded and (len(waiting) >= BATCH or asks_kernel or (answered and not waiting and not running)):
+        kernel_requests = [request for request in waiting if "kernel" in request]
+        if not preloaded and (len(waiting) >= BATCH or kernel_requests or (answered and not waiting and not running)):
             preload_extras()
             preloaded = True
-        for request in [request for request in waiting if "kernel" in request]:
+        for request in kernel_requests:
             waiting.remove(request)
-            kernels.append(Kernel(request))
-            print(json.dumps({"id": request["id"], "pid": kernels[-1].pid}), flush=True)
+            kernel = Kernel(request)
+            kernels[kernel.fd] = kernel
+            print(json.dumps({"id": request["id"], "pid": kernel.pid}), flush=True)
         while waiting and len(running) < LANES:
             running.append(Job(waiting.pop(0)))
-        fds = [fd for job in running for fd in job.open] + [k.fd for k in kernels] + ([0] if stdin_open else [])
+        fds = [fd for job in running for fd in job.open] + list(kernels) + ([0] if stdin_open else [])
         left = min((job.deadline for job in running), default=time.monotonic() + 3600) - time.monotonic()
         ready, _, _ = select.select(fds, [], [], max(0.0, left))
         for fd in ready:
@@ -190,12 +191,10 @@ def main() -> None:
                 waiting.extend(json.loads(line) for line in lines if line.strip())
                 if not stdin_open:  # the build has ended: no one is left to talk to a kernel
                     waiting = [request for request in waiting if "kernel" not in request]
-                    for kernel in kernels:
+                    for kernel in kernels.values():
                         kernel.kill()
-            elif any(fd == kernel.fd for kernel in kernels):
-                kernel = next(kernel for kernel in kernels if kernel.fd == fd)
-                kernels.remove(kernel)
-                print(json.dumps(kernel.finish()), flush=True)
+            elif fd in kernels:
+                print(json.dumps(kernels.pop(fd).finish()), flush=True)
             else:
                 next(job for job in running if fd in job.open).read(fd)
         now = time.monotonic()
