@@ -1,0 +1,3 @@
+import datetime
+
+print("built on", datetime.date.today())

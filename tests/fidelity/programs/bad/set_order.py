@@ -1,0 +1,1 @@
+print({"alpha", "beta", "gamma", "delta", "epsilon"})

@@ -1,0 +1,9 @@
+import atexit
+
+
+@atexit.register
+def goodbye():
+    print("printed by atexit")
+
+
+print("body")

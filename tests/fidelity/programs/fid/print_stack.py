@@ -1,0 +1,8 @@
+import traceback
+
+
+def inner():
+    traceback.print_stack()
+
+
+inner()

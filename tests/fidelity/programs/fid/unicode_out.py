@@ -1,0 +1,2 @@
+print("∂loss/∂w = −2 · x")
+print("tab→\tend")

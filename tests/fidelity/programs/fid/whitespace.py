@@ -1,0 +1,7 @@
+print()
+print()
+print("after two blank lines")
+print("    ")
+print("a\tb\tc")
+print("12345678\tx")
+print("trailing   ")

@@ -1,0 +1,282 @@
+"""The page shows what `python file.py` prints in a terminal, and a build cleans up.
+
+Each program in ``programs/`` is run twice: as ``python file.py`` in a pseudo-terminal
+(the reference) and through the site's Markdown pipeline. The two views must be equal
+after the one documented change (the program's absolute path becomes its title path).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fidelity.harness import PROGRAMS, convert, copy_program, fence, outputs, page_view, python_view
+
+# program -> the fence options that declare how it ends
+SAME = {
+    "fid/warn_format.py": "",
+    "fid/lib_warning.py": "",
+    "fid/print_stack.py": "",
+    "fid/chained.py": ' raises="RuntimeError"',
+    "fid/context_chain.py": ' raises="ZeroDivisionError"',
+    "fid/exc_group.py": ' raises="ExceptionGroup"',
+    "fid/library_frames.py": ' raises="JSONDecodeError"',
+    "fid/syntax_error.py": ' raises="SyntaxError"',
+    "fid/exit_zero.py": "",
+    "fid/exit_main_none.py": "",
+    "fid/exit_two.py": " exit=2",
+    "fid/exit_string.py": " exit=1",
+    "fid/os_exit.py": " exit=3",
+    "fid/atexit_print.py": "",
+    "fid/thread_print.py": "",
+    "fid/stdin_input.py": "",
+    "fid/whitespace.py": "",
+    "fid/progress_cr.py": "",
+    "fid/ansi.py": "",
+    "fid/printf_c.py": "",
+    "fid/interleave.py": "",
+    "fid/logging_use.py": "",
+    "fid/figure_size.py": ' alt="a parabola"',
+    "fid/data_file.py": "",
+    "fid/spawn.py": "",
+    "fid/state_probe.py": "",
+    "fid/file_path.py": "",
+    "fid/unicode_out.py": "",
+}
+
+
+def chomp(text: str) -> str:
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _processes(marker: str) -> list[str]:
+    """Command lines of live processes that contain ``marker`` (zombies aside)."""
+    found = []
+    for status in glob.glob("/proc/[0-9]*/status"):
+        try:
+            if "\nState:\tZ" in Path(status).read_text():
+                continue
+            cmdline = Path(status).with_name("cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if marker in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def _kill(marker: str) -> None:
+    subprocess.run(["pkill", "-f", marker], check=False)
+
+
+@pytest.fixture(autouse=True)
+def no_temp_folders_left():
+    before = set(glob.glob("/tmp/docexec-*"))
+    yield
+    left = set(glob.glob("/tmp/docexec-*")) - before
+    assert not left, f"temporary folders left behind: {sorted(left)}"
+
+
+@pytest.mark.parametrize("name", sorted(SAME))
+def test_the_page_shows_what_python_prints(name, tmp_path):
+    program = copy_program(name, tmp_path)
+    expected = chomp(python_view(program, tmp_path))
+    assert chomp(page_view(name, tmp_path, SAME[name])) == expected
+
+
+def test_warnings_do_not_depend_on_what_the_executor_imported_first(tmp_path):
+    """Importing sympy changes the warnings filters, so the same warning shows twice in
+    Python; the executor must not have imported it earlier for the program."""
+    names = ["fid/warn_twice_sympy.py", "fid/exit_zero.py", "fid/file_path.py", "fid/unicode_out.py", "fid/interleave.py"]
+    for name in names:
+        copy_program(name, tmp_path)
+    page = "\n".join(fence(name) for name in names)
+    shown = outputs(convert(page, tmp_path))
+    expected = chomp(python_view(tmp_path / names[0], tmp_path))
+    assert expected.count("UserWarning: careful") == 2
+    assert chomp(shown[0]) == expected
+
+
+def test_a_process_that_dies_is_reported_with_its_signal_and_output(tmp_path):
+    copy_program("fid/segfault.py", tmp_path)
+    with pytest.raises(Exception, match=r"(?s)SIGSEGV.*printed before the crash|printed before the crash.*SIGSEGV"):
+        page_view("fid/segfault.py", tmp_path)
+
+
+def test_an_undeclared_exit_code_fails_the_build_and_shows_what_python_printed(tmp_path):
+    copy_program("fid/exit_string.py", tmp_path)
+    with pytest.raises(Exception, match=r"(?s)exit.*1.*configuration missing"):
+        page_view("fid/exit_string.py", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "name, cause",
+    [
+        ("bad/set_order.py", "set order"),
+        ("bad/id_decimal.py", "address"),
+        ("bad/date_today.py", "clock"),
+        ("bad/time_int.py", "clock"),
+    ],
+)
+def test_nondeterministic_output_is_refused_with_its_likely_cause(name, cause, tmp_path):
+    copy_program(name, tmp_path)
+    with pytest.raises(Exception, match=cause):
+        page_view(name, tmp_path)
+
+
+def test_the_cache_keys_on_data_files_the_program_reads(tmp_path):
+    cache = str(tmp_path / "cache")
+    program = copy_program("fid/data_file.py", tmp_path / "site")
+    assert page_view("fid/data_file.py", tmp_path / "site", cache_dir=cache) == "alpha"
+    program.with_name("data.txt").write_text("beta\n")
+    assert page_view("fid/data_file.py", tmp_path / "site", cache_dir=cache) == "beta"
+
+
+def test_processes_a_program_starts_are_gone_when_it_ends(tmp_path):
+    copy_program("bad/popen_sleep.py", tmp_path)
+    try:
+        assert page_view("bad/popen_sleep.py", tmp_path) == "started two sleeps"
+        time.sleep(0.2)
+        assert _processes("sleep 317.25") == []
+    finally:
+        _kill("sleep 317.25")
+
+
+def test_a_forked_grandchild_does_not_hold_the_build(tmp_path):
+    copy_program("bad/grandchild.py", tmp_path)
+    start = time.monotonic()
+    try:
+        assert page_view("bad/grandchild.py", tmp_path, timeout=8) == "parent done at once"
+        assert time.monotonic() - start < 6
+        time.sleep(0.2)
+        assert _processes(str(tmp_path / "bad")) == []
+    finally:
+        _kill("grandchild.py")
+
+
+def test_a_timeout_kills_everything_the_program_started(tmp_path):
+    copy_program("bad/sleeper.py", tmp_path)
+    try:
+        with pytest.raises(Exception, match=r"(?s)sleeper\.py.*(timeout|still running)"):
+            page_view("bad/sleeper.py", tmp_path, " timeout=2")
+        time.sleep(0.3)
+        assert _processes("sleep 317.75") == []
+    finally:
+        _kill("sleep 317.75")
+
+
+def test_writes_next_to_the_file_land_outside_the_repository(tmp_path):
+    program = copy_program("bad/write_next.py", tmp_path)
+    assert page_view("bad/write_next.py", tmp_path) == "wrote written.txt"
+    assert not program.with_name("written.txt").exists()
+
+
+def test_output_over_the_limit_fails_naming_the_program_and_size(tmp_path):
+    copy_program("bad/big_output.py", tmp_path)
+    with pytest.raises(Exception, match=r"(?s)big_output\.py.*(MiB|bytes).*max_output|big_output\.py.*max_output"):
+        page_view("bad/big_output.py", tmp_path, max_output=1_000_000)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e400"])
+def test_a_timeout_must_be_a_finite_number(value, tmp_path):
+    copy_program("fid/exit_zero.py", tmp_path)
+    with pytest.raises(Exception, match="timeout"):
+        convert(fence("fid/exit_zero.py", f" timeout={value}"), tmp_path)
+
+
+@pytest.mark.parametrize(
+    "opening, closing",
+    [("```Python", "```"), ("``` { .python }", "```"), ("```ipython", "```"), ("~~~python", "~~~"), ("```PY", "```")],
+)
+def test_every_spelling_of_a_python_fence_is_held_to_the_rules(opening, closing, tmp_path):
+    with pytest.raises(Exception, match="pasted"):
+        convert(f"{opening}\nprint('pasted by hand')\n{closing}\n", tmp_path)
+
+
+# -- whole builds: a failed build, an interrupted build ------------------------------
+
+SITE = """\
+site_name: scratch
+docs_dir: docs
+markdown_extensions:
+  - pymdownx.superfences
+  - pymdownx.snippets:
+      base_path: [snippets]
+      check_paths: true
+  - docexec.extension:
+      timeout: 400
+      docs_dir: docs
+      cache_dir: {cache}
+"""
+
+
+def _site(tmp_path: Path, pages: dict[str, list[str]]) -> Path:
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "snippets").mkdir()
+    (site / "mkdocs.yml").write_text(SITE.format(cache=tmp_path / "cache"))
+    for page, names in pages.items():
+        for name in names:
+            copy_program(name, site / "snippets")
+        (site / "docs" / f"{page}.md").write_text(f"# {page}\n\n" + "\n".join(fence(n) for n in names))
+    return site
+
+
+def _mkdocs(site: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site / "out")], cwd=site,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+
+
+def _worker_processes(site: Path) -> list[str]:
+    found = []
+    for cwd in glob.glob("/proc/[0-9]*/cwd"):
+        try:
+            if os.readlink(cwd).startswith(str(site)):
+                found.append(Path(cwd).with_name("cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
+def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_path):
+    slow_fail = "import time\ntime.sleep(3)\nraise ValueError('broken on purpose')\n"
+    site = _site(tmp_path, {"a_fail": [], "b_ok": ["fid/exit_zero.py"], "c_slow": ["bad/sleeper.py"]})
+    (site / "snippets" / "fid" / "slow_fail.py").write_text(slow_fail)
+    (site / "docs" / "a_fail.md").write_text("# a\n\n" + fence("fid/slow_fail.py"))
+    try:
+        build = _mkdocs(site)
+        _, err = build.communicate(timeout=120)
+        assert build.returncode != 0 and "broken on purpose" in err
+        time.sleep(1)
+        assert _processes("sleep 317.75") == [] and _worker_processes(site) == []
+        cached = [p.name for p in (tmp_path / "cache").rglob("*.json")]
+        assert "exit_zero.json" in cached, f"finished results were not cached: {cached}"
+    finally:
+        _kill("sleep 317.75")
+
+
+def test_ctrl_c_stops_the_build_at_once_and_cleanly(tmp_path):
+    site = _site(tmp_path, {"index": ["bad/sleeper.py", "fid/exit_zero.py", "fid/file_path.py"]})
+    try:
+        build = _mkdocs(site)
+        time.sleep(6)  # the worker has started and is running the sleeper
+        assert build.poll() is None
+        os.killpg(build.pid, signal.SIGINT)
+        start = time.monotonic()
+        _, err = build.communicate(timeout=30)
+        assert time.monotonic() - start < 2, "the build did not stop within 2 s of Ctrl-C"
+        assert "docexec" not in err and "Exception ignored" not in err, err
+        time.sleep(0.5)
+        assert _processes("sleep 317.75") == [] and _worker_processes(site) == []
+    finally:
+        _kill("sleep 317.75")
