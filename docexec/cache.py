@@ -3,7 +3,7 @@
 An entry is one JSON file per (device, snippet) under the cache folder. Its key:
 
 * the snippet's source (sha256);
-* the source of every local module it imported when it ran (sha256 each);
+* every file in its folder it read when it ran: local modules, data files (sha256 each);
 * the installed torch version (read from package metadata: no ``import torch``);
 * the device;
 * the executor: docexec's version plus the source of the files that run snippets.
@@ -25,7 +25,8 @@ from pathlib import Path
 
 import docexec
 
-EXECUTOR_FILES = ("child.py", "worker.py", "client.py", "mpl_svg.py")
+# The files whose code decides what a run prints (and, for notebooks, how they run).
+EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "terminal.py", "notebook_exec.py")
 
 
 def file_hash(path: str) -> str:
@@ -43,7 +44,20 @@ def executor_fingerprint() -> str:
 
 @lru_cache(maxsize=None)
 def torch_version() -> str:
-    return metadata.version("torch")
+    """The installed torch's version, from its package metadata (no ``import torch``):
+    the one source of the version for keys, notebooks and records."""
+    try:
+        return metadata.version("torch")
+    except metadata.PackageNotFoundError:  # pragma: no cover - torch is a dependency
+        return "none"
+
+
+def fingerprint(*parts: str) -> str:
+    """One sha256 over ``parts``: how notebooks name their executed copies."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def make_key(snippet: str, device: str, deps: list[str], root: Path) -> dict:
@@ -59,7 +73,9 @@ def make_key(snippet: str, device: str, deps: list[str], root: Path) -> dict:
 
 def key_for_runs(snippet: str, device: str, runs: list[dict], root: Path) -> dict:
     """The key of a fresh result: its dependencies are the local modules the run imported."""
-    deps = [str(Path(dep).relative_to(root)) for dep in runs[0].get("deps", [])]
+    reads = {dep for run in runs for dep in (run.get("result") or {}).get("reads", [])}
+    # named relative to the project when inside it (the key is then the same in every clone)
+    deps = [str(Path(dep).relative_to(root)) if Path(dep).is_relative_to(root) else dep for dep in reads if dep != snippet]
     return make_key(snippet, device, deps, root)
 
 
@@ -91,7 +107,7 @@ class ResultCache:
             fresh = stored["key"] == current_key(snippet, device, stored["key"], self.root)
         except (OSError, ValueError, KeyError):  # no entry, or an unreadable one
             return None
-        return stored["runs"] if fresh else None
+        return (stored["runs"], stored["key"]) if fresh else None
 
     def put(self, snippet: str, device: str, runs: list[dict], key: dict) -> None:
         entry = self._entry(snippet, device)

@@ -7,8 +7,9 @@ One JSON file per snippet under ``recorded/cuda/``: the output the page would
 show, the GPU name, torch and CUDA versions, the date, and the cache key of the
 snippet version that produced it (the ``cuda`` device key of ``docexec.cache``).
 A record whose key no longer matches the files is stale: the build never shows
-it as current. Torch is compared by its public version (2.13.0), since the GPU
-machine's build (+cu130) and this one's (+cpu) differ only in that suffix.
+it as current. Staleness is decided by the snippet's own source and the files it
+read, not by the torch version: a record made with another torch (the GPU machine
+may have its own) stays current, and its label on the page names that version.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from docexec.cache import current_key, key_for_runs
+from docexec.cache import current_key, key_for_runs, torch_version  # noqa: F401 - torch_version for the report
 
 DEVICE = "cuda"
 
@@ -38,38 +39,46 @@ def load(records_dir: str, snippet: str):
         return None
 
 
-def _public(key: dict) -> dict:
-    return {**key, "torch": key["torch"].split("+")[0]}
+def for_page(settings, snippet: str):
+    """The record shown beside a CPU build's output, if the site keeps records."""
+    if not settings.cuda_records or settings.device != "cpu":
+        return None
+    return load(settings.cuda_records, snippet)
+
+
+def _what_counts(key: dict) -> dict:
+    return {part: key[part] for part in ("source", "deps", "device")}
 
 
 def is_current(record: dict, snippet: str, root: Path) -> bool:
     now = current_key(snippet, DEVICE, record["key"], root)
-    return now is not None and _public(now) == _public(record["key"])
+    return now is not None and _what_counts(now) == _what_counts(record["key"])
 
 
 def _site_jobs(docs: str, snippets: str):
-    import markdown
+    from docexec import session
+    from docexec.settings import Settings
 
-    from docexec.extension import DocexecExtension
+    build = session.Session(Settings(docs_dir=docs, execute=False))
 
-    ext = DocexecExtension(execute=False, docs_dir=docs)
-    markdown.Markdown(
-        extensions=["pymdownx.superfences", "pymdownx.snippets", ext],
-        extension_configs={"pymdownx.snippets": {"base_path": [snippets]}},
-    )
-    return [job for page in ext.site_pages() for job in ext.scan_page(str(page))]
+    def resolve(path: str):
+        file = Path(snippets) / path
+        return str(file.resolve()) if file.is_file() else None
+
+    return [job for page in build.site_pages() for job in build.page_jobs(page, resolve)]
 
 
 def record_all(jobs, records_dir: str, root: Path, timeout: float) -> int:
     import torch
 
-    from docexec import check, client
+    from docexec import judge
+    from docexec.run import client
 
     if not torch.cuda.is_available():
         print("no CUDA device here: run this on a GPU machine", file=sys.stderr)
         return 2
-    worker = client.get_worker(str(root), DEVICE)
-    futures = [(job, worker.submit(job.file, job.directive.timeout or timeout)) for job in jobs]
+    pool = client.get_pool(str(root), DEVICE, client.default_lanes(), 1_000_000)
+    futures = [(job, pool.submit(job.file, job.path, job.directive.timeout or timeout)) for job in jobs]
     provenance = {
         "gpu": torch.cuda.get_device_name(0),
         "torch": torch.__version__,
@@ -78,7 +87,7 @@ def record_all(jobs, records_dir: str, root: Path, timeout: float) -> int:
     }
     for job, future in futures:
         runs = future.result()
-        text = check.judge(runs, job.directive, os.path.relpath(job.file))
+        text = judge.judge(runs, job.directive, os.path.relpath(job.file))
         target = record_path(records_dir, job.file)
         target.parent.mkdir(parents=True, exist_ok=True)
         entry = {"snippet": job.path, "output": text, **provenance, "key": key_for_runs(job.file, DEVICE, runs, root)}

@@ -10,6 +10,7 @@ ignored the way an unknown fence attribute usually is.
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from dataclasses import dataclass
@@ -38,6 +39,23 @@ class Directive:
     timeout: Optional[float] = None
     output: str = "text"
     alt: Optional[str] = None  # text alternative for the figures a snippet draws
+    exit: Optional[int] = None  # the exit status it must end with, when not 0 (or 1 with raises=)
+
+
+PYTHON_LANGS = {"python", "py", "python3", "py3", "pycon", "ipython", "ipython3", "pyi", "sage"}
+
+
+def language(info: str) -> str:
+    """The fence's language however it is written: ```Python, ``` { .python }, ```py title="x"."""
+    word = re.split(r"[\s{}]+", info.strip().lstrip("{").strip())[0] if info.strip() else ""
+    if not word:
+        classes = re.findall(r"\.([\w+-]+)", info)
+        word = classes[0] if classes else ""
+    return word.lstrip(".").lower()
+
+
+def is_python(info: str) -> bool:
+    return language(info) in PYTHON_LANGS
 
 
 def is_exec(info: str) -> bool:
@@ -64,10 +82,10 @@ def parse(info: str) -> Directive:
         if key in options:
             raise DirectiveError(f"option {key!r} given twice in {info!r}")
         options[key] = value
-    unknown = set(options) - {"raises", "timeout", "output", "alt"}
+    unknown = set(options) - {"raises", "timeout", "output", "alt", "exit"}
     if unknown:
         raise DirectiveError(
-            f"unknown option(s) {', '.join(sorted(unknown))} in {info!r}; known: raises, timeout, output, alt"
+            f"unknown option(s) {', '.join(sorted(unknown))} in {info!r}; known: raises, timeout, output, alt, exit"
         )
     raises = options.get("raises")
     if raises is not None and not re.fullmatch(r"[A-Za-z_][\w.]*", raises):
@@ -78,9 +96,14 @@ def parse(info: str) -> Directive:
             timeout = float(options["timeout"])
         except ValueError:
             timeout = -1.0
-        if not timeout > 0:
-            raise DirectiveError(f"timeout={options['timeout']!r} must be a positive number of seconds")
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise DirectiveError(f"timeout={options['timeout']!r} must be a positive, finite number of seconds")
+    exit_status = None
+    if "exit" in options:
+        if not re.fullmatch(r"-?\d+", options["exit"]):
+            raise DirectiveError(f"exit={options['exit']!r} must be an exit status (an integer)")
+        exit_status = int(options["exit"])
     output = options.get("output", "text")
     if output not in OUTPUTS:
         raise DirectiveError(f"output={output!r} must be one of {', '.join(OUTPUTS)}")
-    return Directive(raises=raises, timeout=timeout, output=output, alt=options.get("alt"))
+    return Directive(raises=raises, timeout=timeout, output=output, alt=options.get("alt"), exit=exit_status)

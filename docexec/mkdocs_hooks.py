@@ -21,8 +21,11 @@ all. So this one piece is an MkDocs hook, and a small one:
   and "Open in Colab" buttons as on the Markdown pages (the source notebook,
   without outputs).
 
-``DOCEXEC_EXECUTE=0`` skips execution, as for Markdown pages, and
-``DOCEXEC_DEVICE`` picks the device (default cpu, with CUDA hidden).
+Its settings are the docexec extension's, read from the same ``markdown_extensions``
+block of ``mkdocs.yml`` with the same ``DOCEXEC_*`` overrides (``docexec.settings``):
+device, execute and cache_dir (executed copies go to ``<cache_dir>/notebooks``).
+``on_config`` also starts a new build session, so each ``mkdocs serve`` rebuild has
+its own execution record.
 """
 
 from __future__ import annotations
@@ -34,32 +37,38 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from docexec import session
 from docexec.notebook import colab_url, download_html
 from docexec.notebook_exec import NotebookError, cached_path, execute_cached
+from docexec.settings import Settings
 
-CACHE_DIR = os.path.join(".cache", "docexec", "notebooks")  # relative to where mkdocs runs, like docexec's cache
 _sources: dict[str, str] = {}  # src_uri -> the notebook as written in docs/
 _runs: dict[str, Future] = {}  # absolute source path -> its run (the executed copy's path)
 _pool = ThreadPoolExecutor(1, thread_name_prefix="docexec-notebooks")  # one kernel at a time
 
 
-def _settings() -> tuple[bool, str]:
-    return os.environ.get("DOCEXEC_EXECUTE") != "0", os.environ.get("DOCEXEC_DEVICE", "cpu")
+_settings: dict[str, Settings] = {}  # "build" -> this build's settings
+
+
+def _cache_dir(settings: Settings) -> str:
+    return os.path.join(settings.cache_dir or os.path.join(".cache", "docexec"), "notebooks")
 
 
 def on_config(config):
-    execute, device = _settings()
+    settings = _settings["build"] = Settings.load(dict(config["mdx_configs"].get("docexec.extension", {})))
+    session.begin(settings)
     _runs.clear()
-    if execute:
+    if settings.execute:
         for path in sorted(Path(config["docs_dir"]).rglob("*.ipynb")):
             if ".ipynb_checkpoints" not in path.parts:
-                _runs[str(path.resolve())] = _pool.submit(execute_cached, path, CACHE_DIR, device)
+                _runs[str(path.resolve())] = _pool.submit(execute_cached, path, _cache_dir(settings), settings.device)
     return config
 
 
 @event_priority(-50)
 def on_files(files, config):
-    execute, device = _settings()
+    settings = _settings["build"]
+    execute, device, cache_dir = settings.execute, settings.device, _cache_dir(settings)
     for file in files:
         if not file.src_uri.endswith(".ipynb"):
             continue
@@ -67,8 +76,8 @@ def on_files(files, config):
         if execute:
             source = str(Path(file.abs_src_path).resolve())
             if source not in _runs:  # added by a plugin, not found in docs_dir by on_config: run it now
-                _runs[source] = _pool.submit(execute_cached, source, CACHE_DIR, device)
-            file.abs_src_path = str(cached_path(file.abs_src_path, CACHE_DIR, device))
+                _runs[source] = _pool.submit(execute_cached, source, cache_dir, device)
+            file.abs_src_path = str(cached_path(file.abs_src_path, cache_dir, device))
     return files
 
 

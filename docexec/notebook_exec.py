@@ -11,8 +11,8 @@ that can change the outputs:
 - the notebook's source (sha256 of its bytes),
 - the installed torch version (from package metadata: importing torch here
   would cost the build a second or two for nothing),
-- this file and the worker that forks the kernel (``RUNNER_FILES``, sha256),
-  so a change to how notebooks run invalidates old results,
+- the executor (``cache.executor_fingerprint``, which covers this file), so a
+  change to how notebooks run invalidates old results,
 - the device.
 
 No MkDocs here: ``docexec/mkdocs_hooks.py`` calls ``execute_cached``; the tests
@@ -21,8 +21,6 @@ call it too.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import os
 import re
 import sys
@@ -30,19 +28,15 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager, KernelManager
-from jupyter_client.provisioning import LocalProvisioner
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from traitlets import Unicode
-from traitlets.config import Config
 
-from docexec import client
-from docexec.cache import file_hash
+from docexec.cache import executor_fingerprint, file_hash, fingerprint, torch_version
+from docexec.run.client import passive_openmp
 
 TIMEOUT = 300  # seconds per cell
 HERE = Path(__file__).parent
-RUNNER_FILES = ("notebook_exec.py", "worker.py", "client.py")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -51,20 +45,8 @@ class NotebookError(RuntimeError):
 
 
 def cache_key(src_path: str | os.PathLike, device: str = "cpu") -> str:
-    """The sha256 naming the executed copy of ``src_path``."""
-    try:
-        torch_version = importlib.metadata.version("torch")
-    except importlib.metadata.PackageNotFoundError:
-        torch_version = "none"
-    hasher = hashlib.sha256()
-    for part in (
-        file_hash(src_path),
-        torch_version,
-        *(file_hash(HERE / name) for name in RUNNER_FILES),
-        device,
-    ):
-        hasher.update(part.encode() + b"\0")
-    return hasher.hexdigest()
+    """The sha256 naming the executed copy of ``src_path``: its source, torch, the executor, the device."""
+    return fingerprint(file_hash(src_path), torch_version(), executor_fingerprint(), device)
 
 
 def cached_path(src_path: str | os.PathLike, cache_dir: str | os.PathLike, device: str = "cpu") -> Path:
@@ -82,7 +64,7 @@ def execute_cached(src_path: str | os.PathLike, cache_dir: str | os.PathLike, de
     if target.is_file():
         return str(target)
     nb = nbformat.read(src_path, as_version=4)
-    run(nb, src_path, device, fork=True)
+    run(nb, src_path, device)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False) as tmp:
         nbformat.write(nb, tmp)
@@ -93,45 +75,16 @@ def execute_cached(src_path: str | os.PathLike, cache_dir: str | os.PathLike, de
     return str(target)
 
 
-class WorkerKernelManager(AsyncKernelManager):
-    """Starts the ipykernel as a fork of the docexec worker, where torch (and what
-    the snippets import lazily) is imported already, instead of as a new Python.
-
-    That saves a build the kernel's own ``import torch`` and matplotlib: about
-    2 CPU-seconds (measured: the whole notebook's kernel 5.3 CPU-s). It is the
-    same ipykernel, started with the same arguments and environment, speaking to
-    nbclient the same way; tests/test_notebooks.py checks that a notebook comes
-    out byte-identical from both. A kernel spec that is not this interpreter's
-    ipykernel (or has its own provisioner) starts the usual way.
-    ``_async_launch_kernel`` is jupyter_client's documented point for this."""
-
-    device = Unicode("cpu", help="which docexec worker forks the kernel").tag(config=True)
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        if kernel_cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"] or type(self.provisioner) is not LocalProvisioner:
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-        cwd = kw.get("cwd") or os.getcwd()
-        worker = client.get_worker(os.getcwd(), self.device)
-        process = worker.start_kernel(kernel_cmd[3:], cwd, kw.get("env") or dict(os.environ))
-        # What LocalProvisioner.launch_kernel records of the process it starts.
-        provisioner = self.provisioner
-        provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, process.pid  # own session
-        provisioner.cwd = cwd
-        self._reconcile_connection_info(provisioner.connection_info)
-
-
-def run(
-    nb, src_path, device: str = "cpu", *, timeout: float = TIMEOUT, allow_errors: bool = False, fork: bool = False
-) -> None:
+def run(nb, src_path, device: str = "cpu", *, timeout: float = TIMEOUT, allow_errors: bool = False) -> None:
     """Execute ``nb`` in place in a python3 kernel (the running interpreter's, as
     jupyter_client starts the spec's ``python`` with ``sys.executable``), in the
     notebook's folder. With ``allow_errors`` errors are recorded in the outputs.
-    The kernel is a new process, or with ``fork`` a fork of the docexec worker
-    (``WorkerKernelManager``), as the build runs notebook pages."""
+    The kernel is jupyter_client's stock ipykernel process (a forked kernel saved
+    about 2 CPU-seconds but needed 130 lines of private-API code; not worth it)."""
     env = dict(os.environ)
     if device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
-    options = {"env": client.passive_openmp(env)}
+    options = {"env": passive_openmp(env)}
     if "transport_encryption" in KernelManager.class_trait_names():
         options["transport_encryption"] = "auto"  # jupyter_client >= 8.10: no plain-TCP warning
     current = {"cell": -1}  # index of the cell running now, among all cells
@@ -148,7 +101,6 @@ def run(
         coalesce_streams=True,  # one stdout output per cell, however the kernel chunked it
         resources={"metadata": {"path": str(Path(src_path).resolve().parent)}},
         on_cell_start=on_cell_start,
-        **({"kernel_manager_class": WorkerKernelManager, "config": Config(WorkerKernelManager={"device": device})} if fork else {}),
     )
     try:
         notebook_client.execute(**options)
@@ -157,7 +109,7 @@ def run(
         raise NotebookError(f"{where} raised {exc.ename}: {exc.evalue}\n{ANSI.sub('', str(exc))}") from None
     except (CellTimeoutError, DeadKernelError) as exc:
         raise NotebookError(f"{_where(nb, src_path, current['cell'])}: {type(exc).__name__}: {exc}") from None
-    except (client.WorkerError, RuntimeError) as exc:  # e.g. "Kernel died before replying to kernel_info"
+    except RuntimeError as exc:  # e.g. "Kernel died before replying to kernel_info"
         where = _where(nb, src_path, current["cell"]) if current["cell"] >= 0 else f"{src_path}: the kernel did not start"
         raise NotebookError(f"{where}: {type(exc).__name__}: {exc}") from None
 

@@ -1,19 +1,18 @@
 """The execution report: every snippet shown on the site, and where its result came from.
 
-A page holding the line ``<!-- docexec:report -->`` gets a table of every exec
-fence on every page: page, snippet, device, run time, peak memory, and whether
-this build ran it or took it from the cache. Building the table obtains a
-result for each one, so a snippet shown with no valid result fails the build
-here too (the "did it really run" guard). A one-line summary goes to stderr.
+A page holding the line ``<!-- docexec:report -->`` gets a table of every exec fence
+on every page: page, snippet, device, run time, peak memory, and whether this build
+ran it or took it from the cache. Building the table obtains and judges a result for
+each one, so a snippet shown with no valid result fails the build here too. A
+one-line summary goes to stderr. It reads the build's ``Session``: no extension.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-from docexec import cuda_records, results
+from docexec import cuda_records, judge
 
 MARKER = "<!-- docexec:report -->"
 
@@ -25,42 +24,43 @@ def _memory(peak: dict) -> str:
     return ", ".join(parts)
 
 
-def render(ext) -> list[str]:
-    if not ext.getConfig("execute"):
+def render(session, resolve) -> list[str]:
+    settings = session.settings
+    if not settings.execute:
         return ["*Snippet execution is switched off for this build (`DOCEXEC_EXECUTE=0`).*"]
-    docs = Path(ext.getConfig("docs_dir"))
-    rows, ran, total_time, stale = [], 0, 0.0, []
-    for page in ext.site_pages():
-        for job in ext.scan_page(str(page)):
-            ext.execute(job)  # obtains and checks the result, raising if there is none or it is wrong
-            record = results.LEDGER[(job.file, ext.device())]
+    rows, ran, total_time, stale, other_torch = [], 0, 0.0, [], []
+    for page in session.site_pages():
+        for job in session.page_jobs(page, resolve):
+            record = session.obtain(job)
+            judge.judge(record.runs, job.directive, os.path.relpath(job.file))  # raises if it may not be shown
             ran += not record.cached
             total_time += record.duration
-            cuda = ext.cuda_record(job)
-            if cuda and not cuda_records.is_current(cuda, job.file, Path.cwd()):
+            cuda = cuda_records.for_page(settings, job.file)
+            if cuda and not cuda_records.is_current(cuda, job.file, session.root):
                 stale.append(job.path)
-            link = os.path.relpath(page, docs).replace(os.sep, "/")
+            elif cuda and cuda["torch"].split("+")[0] != cuda_records.torch_version().split("+")[0]:
+                other_torch.append(f"{job.path} (torch {cuda['torch']})")
+            link = os.path.relpath(page, settings.docs_dir).replace(os.sep, "/")
             rows.append(
-                f"| [{link}](../{link}) | `{job.path}` | {ext.device()} | {record.duration * 1000:.0f} ms "
+                f"| [{link}](../{link}) | `{job.path}` | {settings.device} | {record.duration * 1000:.0f} ms "
                 f"| {_memory(record.peak)} | {'cache' if record.cached else 'ran'} |"
             )
     summary = (
-        f"{len(rows)} snippets on {ext.device()}: {ran} ran in this build, {len(rows) - ran} from the cache; "
+        f"{len(rows)} snippets on {settings.device}: {ran} ran in this build, {len(rows) - ran} from the cache; "
         f"{total_time:.1f} s of snippet run time"
     )
     print(f"docexec: {summary}", file=sys.stderr)
+    notes = []
     if stale:
         print(f"docexec: {len(stale)} stale CUDA records: {', '.join(stale)}", file=sys.stderr)
-    results.reset()
-    stale_lines = [f"**Stale CUDA records** (not shown on their pages): {', '.join(f'`{s}`' for s in stale)}.", ""]
+        notes += [f"**Stale CUDA records** (not shown on their pages): {', '.join(f'`{s}`' for s in stale)}.", ""]
+    if other_torch:
+        notes += [f"**CUDA records from another torch version** (shown with it): {', '.join(other_torch)}.", ""]
     return [
         f"**{summary}.**",
         "",
-        *(stale_lines if stale else []),
+        *notes,
         "| Page | Snippet | Device | Run time | Peak memory | This build |",
         "| --- | --- | --- | ---: | ---: | --- |",
         *rows,
     ]
-
-
-

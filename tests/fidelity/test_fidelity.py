@@ -266,7 +266,7 @@ def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_pa
 
 
 def test_ctrl_c_stops_the_build_at_once_and_cleanly(tmp_path):
-    site = _site(tmp_path, {"index": ["bad/sleeper.py", "fid/exit_zero.py", "fid/file_path.py"]})
+    site = _site(tmp_path, {"index": ["bad/sleeper.py", "bad/write_next.py", "bad/grandchild.py"]})
     try:
         build = _mkdocs(site)
         time.sleep(6)  # the worker has started and is running the sleeper

@@ -1,0 +1,221 @@
+"""A fork server: import torch once, then run each program in a fresh fork of this process.
+
+Protocol, one JSON object per line. A request on stdin:
+``{"id", "script", "title", "timeout", "max_output"}``; the answer on stdout:
+``{"id", "output", "status", "result", ...}`` when that run has ended, in any order.
+
+For each run the worker
+- copies the program's folder into a new ``/tmp/docexec-*`` folder, so whatever the
+  program writes next to ``__file__`` lands there, never in the repository;
+- gives it a pseudo-terminal (80x24) for stdout and stderr: buffering, ``isatty`` and
+  progress bars behave as in a terminal, and what it printed is kept even if it dies;
+- forks; the child (``child.py``) becomes ``python file.py`` and runs it;
+- kills the run's process group when it ends, times out or prints more than
+  ``max_output`` bytes, and, being the subreaper of everything it forked, any
+  orphan that left the group; then removes the folder.
+
+The one change made to what the program printed: the copy's folder is cut from every
+path, so the program's own path reads as in its title (``page/file.py``).
+
+Closing stdin ends the worker at once: running programs are killed, folders removed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+import torch  # noqa: F401 - imported once here, so no run pays for it
+
+from docexec.run import child, preload
+
+PR_SET_CHILD_SUBREAPER = 36
+WINDOW = struct.pack("HHHH", 24, 80, 0, 0)  # rows, columns: a standard terminal
+
+
+def _copy_folder(script: str, title: str, scratch: str) -> str:
+    """The files of the program's folder, copied to ``scratch/src/<title's folder>``."""
+    source = os.path.dirname(os.path.abspath(script))
+    target = os.path.join(scratch, "src", os.path.dirname(title))
+    os.makedirs(target)
+    for entry in os.scandir(source):
+        if entry.is_file() and not entry.name.endswith(".pyc"):
+            shutil.copy2(entry.path, target)
+    return os.path.join(target, os.path.basename(title))
+
+
+class Run:
+    """One program being run: its fork, terminal, result pipe, deadline and folder."""
+
+    def __init__(self, request: dict, pristine: child.Pristine):
+        self.id = request["id"]
+        self.request = request
+        self.deadline = time.monotonic() + request["timeout"]
+        self.max_output = request["max_output"]
+        self.scratch = tempfile.mkdtemp(prefix="docexec-")
+        os.mkdir(os.path.join(self.scratch, "figures"))
+        self.source_dir = os.path.dirname(os.path.abspath(request["script"]))
+        script = _copy_folder(request["script"], request["title"], self.scratch)
+        self.copy_dir = os.path.dirname(script)
+        self.terminal, tty = os.openpty()
+        fcntl.ioctl(tty, termios.TIOCSWINSZ, WINDOW)
+        self.results, write_end = os.pipe()
+        sys.stdout.flush()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - runs in the fork, which never returns
+            try:
+                os.close(self.terminal)
+                os.close(self.results)
+                child.run({**request, "script": script, "scratch": self.scratch}, pristine, tty, write_end)
+            finally:
+                os._exit(70)
+        os.close(tty)
+        os.close(write_end)
+        for fd in (self.terminal, self.results):
+            os.set_blocking(fd, False)
+        self.ended = os.pidfd_open(self.pid)
+        self.output: list[bytes] = []
+        self.size = 0
+        self.result: list[bytes] = []
+        self.stopped: dict = {}  # why it was killed, if it was
+
+    def fds(self) -> list[int]:
+        return [self.terminal, self.results, self.ended]
+
+    def read(self, fd: int) -> None:
+        if fd == self.ended:
+            return
+        try:
+            data = os.read(fd, 1 << 16)
+        except OSError as exc:  # EIO: the terminal has no writer left; EAGAIN: nothing yet
+            if exc.errno not in (errno.EIO, errno.EAGAIN):
+                raise
+            return
+        if fd == self.results:
+            self.result.append(data)
+            return
+        self.output.append(data)
+        self.size += len(data)
+        if self.size > self.max_output and not self.stopped:
+            self.stopped = {"limit": self.max_output, "size": self.size}
+            self.kill()
+
+    def done(self) -> bool:
+        return bool(select.select([self.ended], [], [], 0)[0])
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def finish(self) -> dict:
+        """Everything the run printed and reported; its processes killed, its folder removed."""
+        self.kill()  # whatever it started and left behind in its group
+        _, status = os.waitpid(self.pid, 0)
+        for fd in (self.terminal, self.results):
+            for _ in range(1 << 12):
+                before = (len(self.output), len(self.result))
+                self.read(fd)
+                if (len(self.output), len(self.result)) == before:
+                    break
+            os.close(fd)
+        os.close(self.ended)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        raw = b"".join(self.output).decode("utf-8", errors="replace")
+        result = b"".join(self.result)
+        answer = {
+            "id": self.id,
+            "output": raw.replace(os.path.join(self.scratch, "src") + os.sep, ""),
+            "status": os.waitstatus_to_exitcode(status),
+            "result": json.loads(result) if result else None,
+            **self.stopped,
+        }
+        if answer["result"]:
+            copy = self.copy_dir + os.sep
+            answer["result"]["reads"] = [
+                os.path.join(self.source_dir, path[len(copy) :])
+                for path in answer["result"]["reads"]
+                if path.startswith(copy) and os.path.isfile(os.path.join(self.source_dir, path[len(copy) :]))
+            ]
+        return answer
+
+
+def _kill_orphans(running: list[Run]) -> None:
+    """Processes that left a run's group (a new session, a double fork) were re-parented to
+    this subreaper when their parent ended: anything here that is not a current run goes."""
+    mine = {run.pid for run in running}
+    try:
+        children = open(f"/proc/self/task/{os.getpid()}/children").read().split()
+    except OSError:  # pragma: no cover - kernels without CONFIG_PROC_CHILDREN
+        children = []
+    for pid in map(int, children):
+        if pid not in mine:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+
+def main() -> None:
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and closes our stdin
+    pristine = child.Pristine(json.loads(os.environ.pop("DOCEXEC_SNIPPET_ENV")))
+    print(json.dumps({"ready": True}), flush=True)
+    waiting: list[dict] = []
+    running: list[Run] = []
+    buffer, stdin_open, preloaded, batch, answered = b"", True, False, False, 0
+    try:
+        while stdin_open:
+            if not preloaded and (batch or (answered and not running and not waiting)):
+                preload.extras(pristine)  # a batch is queued, or idle after the first answers
+                preloaded = True
+            for request in waiting:
+                running.append(Run(request, pristine))
+            waiting.clear()
+            fds = [0] + [fd for run in running for fd in run.fds()]
+            left = min((run.deadline for run in running), default=time.monotonic() + 3600) - time.monotonic()
+            ready, _, _ = select.select(fds, [], [], max(0.0, left))
+            for fd in ready:
+                if fd == 0:
+                    data = os.read(0, 1 << 16)
+                    stdin_open = bool(data)
+                    *lines, buffer = (buffer + data).split(b"\n")
+                    for message in (json.loads(line) for line in lines if line.strip()):
+                        if message.get("preload"):
+                            batch = True
+                        else:
+                            waiting.append(message)
+                else:
+                    next(run for run in running if fd in run.fds()).read(fd)
+            now = time.monotonic()
+            for run in [run for run in running if run.done() or now >= run.deadline]:
+                if not run.done():
+                    run.stopped = {"timeout": run.request["timeout"]}
+                running.remove(run)
+                print(json.dumps(run.finish()), flush=True)
+                answered += 1
+                _kill_orphans(running)
+    finally:  # the build has ended (or this worker failed): leave nothing behind
+        for run in running:
+            run.kill()
+            run.finish()
+        _kill_orphans([])
+        sys.stdout.flush()
+        os._exit(0)  # skips torch's teardown: most of a second at the end of a build
+
+
+if __name__ == "__main__":
+    main()

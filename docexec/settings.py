@@ -1,0 +1,85 @@
+"""The one settings object: the extension's options in ``mkdocs.yml``, then ``DOCEXEC_*``.
+
+Every part of docexec reads its settings from here: the Markdown pages (through the
+extension's config), the notebook page (the MkDocs hook reads the same extension
+block from the MkDocs config) and the command-line tools.
+
+==================  ====================  ==============================================
+option              environment           meaning
+==================  ====================  ==============================================
+device              DOCEXEC_DEVICE        where snippets run: ``cpu`` (CUDA hidden) or ``cuda``
+timeout             DOCEXEC_TIMEOUT       seconds a snippet may run (a fence's ``timeout=`` wins)
+execute             DOCEXEC_EXECUTE=0     run snippets at all
+cache_dir           DOCEXEC_CACHE_DIR     cached results; empty turns the cache off
+max_output          DOCEXEC_MAX_OUTPUT    bytes a snippet may print before it is stopped
+lanes               DOCEXEC_LANES         snippets in flight; 0 means one per usable core
+docs_dir                                  pages to prefetch and list in the execution report
+cuda_records                              folder of CUDA outputs recorded on a GPU machine
+repo_url                                  GitHub repository, for "Open in Colab"
+site_url                                  published site, for links inside notebooks
+install                                   the install line the notebooks show
+site_name                                 the site's name, in the notebooks' header
+==================  ====================  ==============================================
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, fields
+
+
+class SettingsError(ValueError):
+    """An option that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    device: str = "cpu"
+    timeout: float = 60.0
+    execute: bool = True
+    cache_dir: str = ".cache/docexec"
+    max_output: int = 1_000_000
+    lanes: int = 0
+    docs_dir: str = ""
+    cuda_records: str = ""
+    repo_url: str = ""
+    site_url: str = ""
+    install: str = "pip install torch numpy"
+    site_name: str = ""
+
+    @classmethod
+    def load(cls, options: dict, environ=None) -> "Settings":
+        environ = os.environ if environ is None else environ
+        known = {f.name for f in fields(cls)}
+        unknown = set(options) - known
+        if unknown:
+            raise SettingsError(f"docexec: unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        values = {key: value for key, value in options.items() if value is not None}
+        for key, variable in (("device", "DOCEXEC_DEVICE"), ("cache_dir", "DOCEXEC_CACHE_DIR"), ("timeout", "DOCEXEC_TIMEOUT"),
+                              ("max_output", "DOCEXEC_MAX_OUTPUT"), ("lanes", "DOCEXEC_LANES")):
+            if variable in environ:
+                values[key] = environ[variable]
+        if environ.get("DOCEXEC_EXECUTE") == "0":
+            values["execute"] = False
+        try:
+            settings = cls(**values)
+            settings = cls(**{**values, "timeout": float(settings.timeout), "max_output": int(settings.max_output),
+                              "lanes": int(settings.lanes), "execute": bool(settings.execute)})
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"docexec: {exc}") from None
+        if settings.device not in ("cpu", "cuda"):
+            raise SettingsError(f"docexec: device={settings.device!r} must be cpu or cuda")
+        if not (settings.timeout > 0 and math.isfinite(settings.timeout)):
+            raise SettingsError(f"docexec: timeout={settings.timeout!r} must be a positive, finite number of seconds")
+        if settings.max_output <= 0 or settings.lanes < 0:
+            raise SettingsError("docexec: max_output must be positive and lanes 0 or more")
+        return settings
+
+    @property
+    def root(self) -> str:
+        """Where the build runs: paths in the settings are relative to it."""
+        return os.getcwd()
+
+    def usable_lanes(self) -> int:
+        return self.lanes or len(os.sched_getaffinity(0))
