@@ -110,7 +110,7 @@ def _hide_extras(pristine: Pristine) -> None:
         sys.meta_path.insert(0, Reveal(stash, pristine))
 
 
-def _terminal(tty: int) -> None:
+def _terminal(tty: int, unbuffered: bool) -> None:
     """stdin from /dev/null, stdout and stderr to the terminal, as the process's own session."""
     os.setsid()
     fcntl.ioctl(tty, termios.TIOCSCTTY, 0)
@@ -122,13 +122,17 @@ def _terminal(tty: int) -> None:
         os.close(fd)
     encoding = sys.stdout.encoding
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding=encoding)
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding=encoding, errors="strict", line_buffering=True
-    )
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(2, "w", closefd=False)), encoding=encoding, errors="backslashreplace",
-        line_buffering=True,
-    )
+    sys.stdout = sys.__stdout__ = _stdio(1, encoding, "strict", unbuffered)
+    sys.stderr = sys.__stderr__ = _stdio(2, encoding, "backslashreplace", unbuffered)
+
+
+def _stdio(fd: int, encoding: str, errors: str, unbuffered: bool) -> io.TextIOWrapper:
+    """As CPython's start-up makes it for a terminal: line-buffered, or with
+    ``PYTHONUNBUFFERED`` set, unbuffered."""
+    raw = io.FileIO(fd, "w", closefd=False)
+    if unbuffered:
+        return io.TextIOWrapper(raw, encoding=encoding, errors=errors, write_through=True)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, line_buffering=True)
 
 
 def _close_other_fds(keep: int) -> None:
@@ -319,7 +323,7 @@ def run(request: dict, pristine: Pristine, tty: int, result_fd: int) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # if the worker dies, so does this run
     script, scratch = request["script"], request["scratch"]
-    _terminal(tty)
+    _terminal(tty, bool(pristine.env.get("PYTHONUNBUFFERED")))
     _close_other_fds(result_fd)
     figures = Figures(os.path.join(scratch, "figures"))
     backend_bases = sys.modules.get("matplotlib.backend_bases")

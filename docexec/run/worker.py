@@ -35,6 +35,7 @@ import sys
 import tempfile
 import termios
 import time
+import traceback
 
 import torch  # noqa: F401 - imported once here, so no run pays for it
 
@@ -78,6 +79,8 @@ class Run:
                 os.close(self.terminal)
                 os.close(self.results)
                 child.run({**request, "script": script, "scratch": self.scratch}, pristine, tty, write_end)
+            except BaseException:  # a bug in the executor itself: say so where the output goes
+                os.write(2, f"docexec: the run failed to start:\n{traceback.format_exc()}".encode())
             finally:
                 os._exit(70)
         os.close(tty)
@@ -171,8 +174,8 @@ def _kill_orphans(running: list[Run]) -> None:
 
 def main() -> None:
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and closes our stdin
     pristine = child.Pristine(json.loads(os.environ.pop("DOCEXEC_SNIPPET_ENV")))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and closes our stdin
     print(json.dumps({"ready": True}), flush=True)
     waiting: list[dict] = []
     running: list[Run] = []
