@@ -16,7 +16,7 @@ print("int64 / 2       ->", (ints / 2).dtype, (ints / 2).tolist())  # true divis
 print("int64 // 2      ->", (ints // 2).dtype, (ints // 2).tolist())
 print("float32 + float64 ->", (floats + floats.double()).dtype)
 
-# A Python number does not widen a tensor's float type; another tensor does.
+# A Python number does not widen a tensor's float type; a tensor with dimensions does.
 halves = torch.tensor([1.0, 2.0], dtype=torch.float16, device=device)
 print("float16 + 1.0     ->", (halves + 1.0).dtype)
 print("float16 + float32 ->", (halves + floats).dtype)

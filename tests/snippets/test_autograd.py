@@ -213,3 +213,92 @@ def test_hook_order(run_snippet, device):
     assert ns.visited == ["gradient reaches o", "gradient reaches h", "w.grad filled"]
     assert ns.w.grad.tolist() == pytest.approx([2 * math.exp(1.0), 2 * math.exp(3.0)], rel=1e-6)
     assert ns.w.grad.device.type == device
+
+
+def test_compiled_graph(run_snippet, device):
+    ns = run_snippet("autograd/compiled_graph.py")
+    assert ns.x.device.type == device
+    assert ns.chain(ns.eager.grad_fn) == (
+        "SumBackward0 -> ExpBackward0 -> MulBackward0 -> SinBackward0 -> AccumulateGrad"
+    )
+    assert ns.chain(ns.compiled.grad_fn) == "CompiledFunctionBackward -> AccumulateGrad"
+    expected = 2 * torch.cos(ns.x.detach()) * torch.exp(2 * torch.sin(ns.x.detach()))  # by hand
+    assert torch.allclose(ns.eager_grad, expected, atol=1e-6)
+    assert torch.allclose(ns.compiled_grad, expected, atol=1e-6)
+    assert ns.compiled.item() == pytest.approx(ns.eager.item(), rel=1e-6)
+    assert f"same gradient: True {[round(g, 4) for g in expected.tolist()]}" in ns.out
+
+
+def test_data_vs_detach(run_snippet, device):
+    ns = run_snippet("autograd/data_vs_detach.py")
+    assert ns.y._version == 0  # .data does not bump the shared counter
+    right = torch.exp(ns.x.detach())
+    assert torch.allclose(ns.x.grad, right + 1)  # silently wrong: off by the 1 added through .data
+    assert not torch.allclose(ns.x.grad, right)
+    assert ns.x.grad.device.type == device
+    assert f"correct d/dx sum(exp(x)): {[round(v, 4) for v in right.tolist()]}" in ns.out
+    assert f"x.grad from backward(): {[round(v + 1, 4) for v in right.tolist()]}" in ns.out
+    assert not ns.y.data.requires_grad and ns.y.data.grad_fn is None
+
+
+def test_detach_inplace_error(run_snippet, device, capsys):
+    expected = r"modified by an inplace operation.*output 0 of Exp.*is at version 1; expected version 0"
+    with pytest.raises(RuntimeError, match=expected):
+        run_snippet("autograd/detach_inplace_error.py")
+    assert "y._version after y.detach().add_(1): 1" in capsys.readouterr().out
+
+
+def test_stop_gradient(run_snippet, device):
+    ns = run_snippet("autograd/stop_gradient.py")
+    assert ns.a.device.type == device
+    a, b = 2.0, 3.0
+    assert ns.b.grad.item() == a  # only the a * b path reaches b
+    assert ns.z.item() == 2 * a * b
+    assert ns.target.item() == 5 * a and not ns.target.requires_grad
+    assert ns.loss.item() == (a - 5 * a) ** 2
+    assert ns.a.grad.item() == 2 * (a - 5 * a)  # target held fixed
+    assert ns.without.item() == 32 * a  # d/da (a - 5a)^2 = 32a
+    assert f"a.grad: {2 * b}" in ns.out  # both paths reach a (first backward)
+
+
+def test_hook_events(run_snippet, device):
+    ns = run_snippet("autograd/hook_events.py")
+    weight = ns.layer.weight.detach().flatten().tolist()  # [3, 4]
+    grad_h = weight  # d(sum(W h))/dh = W
+    grad_w = [2 * g for g in grad_h]  # h = 2 w
+    assert ns.events == [
+        "module pre-hook: output grad [1.0]",
+        f"module hook: input grad {grad_h}",
+        f"tensor hook on h: {grad_h}",
+        f"node pre-hook on MulBackward0: {grad_h}",
+        f"node hook on MulBackward0: grad of w {grad_w}",
+        f"tensor hook on w: {grad_w}, w.grad is None",
+        "multi-grad hook: 2 gradients ready",
+        f"post-accumulate hook on w: w.grad = {grad_w}",
+    ]
+    assert ns.w.grad.tolist() == grad_w and ns.w.grad.device.type == device
+    assert ns.out.splitlines()[0] == "1 module pre-hook: output grad [1.0]"
+
+
+def test_node_hooks_replace_gradients(device):
+    """The page: node pre-hooks and hooks may return gradients that replace the ones they were given."""
+    w = torch.tensor([1.0, 2.0], device=device, requires_grad=True)
+    h = w * 2
+    pre = h.grad_fn.register_prehook(lambda g_out: (g_out[0] * 10,))
+    h.sum().backward(retain_graph=True)
+    assert w.grad.tolist() == [20.0, 20.0]
+    pre.remove()
+    w.grad = None
+    h.grad_fn.register_hook(lambda g_in, g_out: (g_in[0] + 1, *g_in[1:]))  # one entry per forward input
+    h.sum().backward()
+    assert w.grad.tolist() == [3.0, 3.0]
+
+
+def test_hook_inplace(run_snippet, device):
+    ns = run_snippet("autograd/hook_inplace.py")
+    lines = ns.out.splitlines()
+    assert lines[1] == "hook registered after mul_:  [1.0, 10.0]"  # the newer node is reached first
+    assert lines[2] == "hook registered before mul_: [3.0, 30.0]"  # gradient of the old values, 3x
+    assert ns.x.grad.tolist() == [6.0, 60.0] and ns.x.grad.device.type == device
+    assert ns.y._version == 1 and ns.y.tolist() == [6.0, 12.0]
+    assert "y.grad_fn: MulBackward0 -> MulBackward0" in ns.out

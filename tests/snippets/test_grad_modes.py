@@ -222,3 +222,93 @@ def test_memory_saved(run_snippet, device):
     assert ns.x.device.type == device and next(ns.model.parameters()).device.type == device
     assert "(128.0 KiB)" in ns.out
 
+
+
+# --- what inference tensors refuse, exactly ---------------------------------------------------
+
+
+def test_inference_add_is_recorded(run_snippet, device):
+    ns = run_snippet("grad_modes/inference_add.py")
+    assert ns.f.is_inference() and ns.f.device.type == device
+    assert not ns.s.is_inference() and ns.s.requires_grad and ns.s.grad_fn.name() == "AddBackward0"
+    assert ns.w.grad.tolist() == [1.0, 1.0] and ns.w.grad.device.type == device  # d sum(f + w)/dw
+    assert torch.equal(ns.s.detach(), ns.f + ns.w.detach())
+    assert "s.grad_fn: AddBackward0  s.is_inference(): False" in ns.out
+
+
+def test_inference_mul_is_refused(run_snippet, device, capsys):
+    raises_on_last_line(run_snippet, "grad_modes/inference_mul.py", "Inference tensors cannot be saved for backward")
+    assert "f.is_inference(): True" in capsys.readouterr().out
+    # the same product with a normal copy is recorded, and the gradient is f
+    w = torch.tensor([1.0, 2.0], device=device, requires_grad=True)
+    with torch.inference_mode():
+        f = torch.tensor([3.0, 4.0], device=device) * 2
+    (f.clone() * w).sum().backward()
+    assert w.grad.tolist() == [6.0, 8.0]
+
+
+def test_inference_requires_grad_refused(device):
+    """The page's third restriction, stated in prose: requires_grad_() outside inference mode."""
+    with torch.inference_mode():
+        f = torch.zeros(2, device=device)
+    with pytest.raises(RuntimeError, match="Setting requires_grad=True on inference tensor outside InferenceMode"):
+        f.requires_grad_()
+    with torch.inference_mode():
+        assert f.requires_grad_().requires_grad  # allowed inside
+
+
+# --- freezing -----------------------------------------------------------------------------------
+
+
+def test_freeze_backbone(run_snippet, device):
+    ns = run_snippet("grad_modes/freeze_backbone.py")
+    backbone, head = ns.backbone, ns.head
+    assert all(not p.requires_grad and p.grad is None for p in backbone.parameters())
+    assert len(ns.trainable) == 2 and ns.trainable[0] is head.weight and ns.trainable[1] is head.bias
+    assert "trainable: ['2.weight', '2.bias']" in ns.out
+    assert "backbone output records a graph: False" in ns.out
+    for name in ("0.weight", "0.bias"):  # frozen: bit-for-bit unchanged
+        assert torch.equal(dict(ns.model.named_parameters())[name], ns.before[name])
+    # the head after 3 SGD steps, recomputed by hand from the saved starting values
+    features = torch.relu(ns.x @ ns.before["0.weight"].T + ns.before["0.bias"])
+    weight, bias = ns.before["2.weight"].clone(), ns.before["2.bias"].clone()
+    for _ in range(3):
+        residual = features @ weight.T + bias - ns.target
+        grad_out = 2 * residual / residual.numel()
+        weight, bias = weight - 0.1 * grad_out.T @ features, bias - 0.1 * grad_out.sum(0)
+    assert torch.allclose(head.weight, weight, atol=1e-6) and torch.allclose(head.bias, bias, atol=1e-6)
+    assert not torch.equal(head.weight, ns.before["2.weight"])
+    assert head.weight.device.type == device
+    assert "0.weight  unchanged: True " in ns.out and "2.weight  unchanged: False" in ns.out
+
+
+@pytest.mark.parametrize("momentum, weight_decay", [(0.9, 0.0), (0.0, 0.01)])
+def test_frozen_with_old_grad_still_moves(device, momentum, weight_decay):
+    """The page: a frozen parameter with a zero .grad is moved by momentum or weight decay, one with None is not."""
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(2, 2).to(device)
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    layer(torch.randn(3, 2, device=device)).sum().backward()
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=False)
+    layer.weight.requires_grad_(False)
+    assert torch.equal(layer.weight.grad, torch.zeros_like(layer.weight))
+    frozen = layer.weight.clone()
+    optimizer.step()
+    assert not torch.equal(layer.weight, frozen)  # moved although frozen
+    layer.weight.grad = None
+    frozen = layer.weight.clone()
+    optimizer.step()
+    assert torch.equal(layer.weight, frozen)  # grad None: skipped
+
+
+def test_frozen_batchnorm_still_updates_statistics(device):
+    bn = torch.nn.BatchNorm1d(2).to(device)
+    for p in bn.parameters():
+        p.requires_grad_(False)
+    batch = torch.tensor([[1.0, 2.0], [3.0, 6.0]], device=device)
+    bn(batch)
+    assert torch.allclose(bn.running_mean, 0.1 * batch.mean(0)) and bn.num_batches_tracked.item() == 1
+    bn.eval()
+    bn(batch)
+    assert bn.num_batches_tracked.item() == 1

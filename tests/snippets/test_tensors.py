@@ -204,3 +204,99 @@ def test_cpu_cuda(run_snippet, device):
     if device == "cuda":  # the admonition's claim: mixing devices in one op raises
         with pytest.raises(RuntimeError, match="same device"):
             ns.x + ns.bias
+
+
+def test_promotion_limits(run_snippet, device):
+    ns = run_snippet("tensors/promotion_limits.py")
+    assert ns.scalar64.dim() == 0 and ns.vector64.dim() == 1
+    assert ns.halves.device.type == device and ns.mixed.device.type == device
+    shown = lines_by_label(ns.out, "->")
+    expected = {
+        "float16 + 0-dim float64": (ns.halves + ns.scalar64).dtype,
+        "float16 + 1-dim float64": (ns.halves + ns.vector64).dtype,
+        "int64   + 0-dim float64": (ns.ints + ns.scalar64).dtype,
+        "int64 + float32": ns.mixed.dtype,
+    }
+    assert expected == {
+        "float16 + 0-dim float64": torch.float16,  # same category: the 0-dim tensor does not widen
+        "float16 + 1-dim float64": torch.float64,
+        "int64   + 0-dim float64": torch.float64,  # higher category: it counts
+        "int64 + float32": torch.float32,
+    }
+    for label, dtype in expected.items():
+        assert shown[label] == str(dtype)
+    # the page's comparison: a Python number behaves like the 0-dim tensor
+    assert torch.result_type(ns.halves, 0.1) == torch.float16
+    exact = 2**40 + 1
+    assert ns.big.item() == exact and ns.big.dtype == torch.int64
+    assert int(ns.mixed.item()) == 2**40 != exact  # rounded to the nearest float32
+    assert int(torch.tensor(2**24, dtype=torch.float32).item()) == 2**24
+    assert int(torch.tensor(2**24 + 1, dtype=torch.int64).float().item()) != 2**24 + 1
+    assert f"as int64:         {exact}" in ns.out and f"after promotion:  {2**40}" in ns.out
+
+
+def test_numpy_requires_grad(run_snippet, device, capsys):
+    match = r"Can't call numpy\(\) on Tensor that requires grad"
+    with pytest.raises(RuntimeError, match=match) as excinfo:
+        run_snippet("tensors/numpy_requires_grad.py")
+    assert_raised_last(excinfo, "tensors/numpy_requires_grad.py")
+    out = capsys.readouterr().out
+    assert "w.detach().cpu().numpy(): [1.0, 2.0] float32" in out
+    assert "w.cpu().requires_grad: True" in out
+    w = torch.tensor([1.0, 2.0], device=device, requires_grad=True)
+    host = w.cpu()
+    assert (host is w) == (device == "cpu")
+    if device == "cuda":
+        assert host.grad_fn.name() == "ToCopyBackward0"
+    # the prose: no check while grad mode is off, and the array then shares the tensor's memory
+    with torch.no_grad():
+        array = host.numpy()
+    array[0] = 5.0
+    assert host[0].item() == 5.0
+    assert host.numpy(force=True).tolist() == [5.0, 2.0]
+    assert w.numpy(force=True).tolist() == w.tolist()  # force=True: detach and copy to the CPU
+
+
+def test_tensor_vs_Tensor(run_snippet, device):
+    with pytest.warns(UserWarning, match=r"detach\(\)\.clone\(\)"):
+        ns = run_snippet("tensors/tensor_vs_Tensor.py")
+    assert ns.empty.shape == (3,) and ns.empty.dtype == torch.get_default_dtype() == torch.float32
+    assert ns.three.shape == () and ns.three.dtype == torch.int64 and ns.three.item() == 3
+    assert ns.three.device.type == device
+    assert torch.Tensor([1, 2]).dtype == torch.float32 and torch.Tensor([1, 2]).tolist() == [1.0, 2.0]
+    assert torch.tensor([1, 2]).dtype == torch.int64
+    assert same_storage(ns.alias, ns.source) and ns.alias.dtype == ns.source.dtype == torch.int64
+    assert not same_storage(ns.copy, ns.source)
+    assert ns.source.tolist() == [100, 2] and ns.copy.tolist() == [1, 2]
+    assert "torch.Tensor(3): (3,) torch.float32" in ns.out
+    assert "torch.tensor(3): () torch.int64 value 3" in ns.out
+    # the prose: no device other than the CPU
+    assert torch.Tensor([1, 2], device="cpu").device.type == "cpu"
+    for other in ["meta"] + (["cuda"] if device == "cuda" else []):
+        with pytest.raises(RuntimeError, match="legacy constructor expects device type: cpu"):
+            torch.Tensor([1, 2], device=other)
+
+
+def test_seeding(run_snippet, device):
+    ns = run_snippet("tensors/seeding.py")
+    assert ns.devices == (["cpu", "cuda"] if device == "cuda" else ["cpu"])
+    assert torch.initial_seed() == 1  # the snippet's last call...
+    if device == "cuda":
+        assert torch.cuda.initial_seed() == 1  # ...reseeded the GPU's generator too
+    assert f"devices tried: {ns.devices}" in ns.out
+    expected = torch.rand(3, generator=torch.Generator().manual_seed(0))  # an independent generator
+    assert torch.equal(ns.draws["cpu"], expected) and ns.draws["cpu"].device.type == "cpu"
+    for dev in ns.devices:
+        first, again = ns.draw_twice(dev)
+        assert torch.equal(first, again) and first.device.type == dev
+        assert f"{dev:4} again:  {[round(v, 4) for v in first.tolist()]}  same: True" in ns.out
+        assert f"{dev:4} generator seed: 0" in ns.out
+    other = torch.rand(3, generator=torch.Generator().manual_seed(1))
+    assert not torch.equal(other, expected)
+    assert f"cpu  seed 1: {[round(v, 4) for v in other.tolist()]}" in ns.out
+    if device == "cuda":
+        torch.manual_seed(7)
+        assert torch.cuda.initial_seed() == 7
+        assert not torch.equal(ns.draws["cuda"].cpu(), ns.draws["cpu"])  # the page: other streams on a GPU
+    else:
+        assert "cuda" not in ns.out
