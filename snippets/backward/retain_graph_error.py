@@ -3,9 +3,17 @@ import torch
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
 x = torch.tensor(3.0, device=device, requires_grad=True)
-y = x**2  # the graph saves x, needed to compute 2 * x in backward
 
-y.backward()  # uses the saved x, then frees it
-print("x.grad after the first backward:", x.grad.item())
+# x + 1 saves no tensor: its derivative is 1, whatever x is.
+y = x + 1
+y.backward()
+y.backward()  # a second pass, no retain_graph: nothing was freed, so it works
+print("x + 1, two backwards: x.grad =", x.grad.item(), "(1 + 1)")
 
-y.backward()  # the same graph again: its saved tensors are gone
+# x * 2 saves the factor 2 (wrapped in a tensor): d(x * 2)/dx needs it.
+x.grad = None
+y = x * 2
+print("x * 2 saved for backward:", y.grad_fn._saved_other)
+y.backward()  # uses the saved 2, then frees it
+print("x * 2, first backward:  x.grad =", x.grad.item())
+y.backward()  # the same graph again: its saved tensor is gone

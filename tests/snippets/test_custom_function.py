@@ -151,10 +151,46 @@ def test_vmap_support(run_snippet, device):
     assert "vmap == loop: True" in ns.out and "grad == 3x**2: True" in ns.out
 
 
-def test_vmap_needs_setup_context(run_snippet, device, capsys):
+def test_func_needs_setup_context(run_snippet, device, capsys):
     with pytest.raises(RuntimeError, match="must override the setup_context staticmethod"):
-        run_snippet("custom_function/vmap_needs_setup_context.py")
+        run_snippet("custom_function/func_needs_setup_context.py")
     assert capsys.readouterr().out == "backward() works: True\n"
+
+
+def test_func_grad_without_vmap_rule(run_snippet, device, capsys):
+    with pytest.raises(RuntimeError, match="does not have vmap support.*generate_vmap_rule=True"):
+        run_snippet("custom_function/func_grad_no_vmap_rule.py")
+    lines = capsys.readouterr().out.splitlines()
+    x = torch.tensor([1.0, 2.0, 3.0])
+    assert lines[0].split(":", 1)[1].strip() == str((3 * x**2).tolist())
+    assert lines[1].split(":", 1)[1].strip() == str(torch.diag(3 * x**2).tolist())
+    assert float(lines[2].split(":")[1]) == 6 * 2.0
+    assert len(lines) == 3  # vmap raised
+
+
+def test_backward_checks(run_snippet, device, capsys):
+    with pytest.raises(RuntimeError, match=r"invalid gradient at index 0 - got \[1\] but expected shape compatible with \[3\]"):
+        run_snippet("custom_function/backward_checks.py")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert "incorrect number of gradients (expected 1, got 2)" in lines[0]
+    assert f"expected device {torch.device(device, 0) if device == 'cuda' else 'cpu'} but got meta" in lines[1]
+
+
+def test_backward_unchecked(run_snippet, device):
+    ns = run_snippet("custom_function/backward_unchecked.py")
+    rows = dict(line.split(" x.grad = ") for line in ns.out.splitlines()[:5])
+    rows = {name.strip(): "x.grad = " + grad for name, grad in rows.items()}
+    assert rows["right: 2 * g"] == "x.grad = [2.0, 2.0, 2.0] torch.float32"
+    assert rows["wrong value: 3 * g"] == "x.grad = [3.0, 3.0, 3.0] torch.float32"  # not caught
+    assert rows["2 * g and an extra None"] == "x.grad = [2.0, 2.0, 2.0] torch.float32"
+    assert rows["float64 for float32 x"] == "x.grad = [2.0, 2.0, 2.0] torch.float32"  # cast back
+    assert rows["rows 2g and 5g, shape [2, 3]"] == "x.grad = [7.0, 7.0, 7.0] torch.float32"  # summed
+    assert ns.x.grad.device.type == device
+    assert ns.ok is False
+    assert ns.out.splitlines()[-2:] == ["gradcheck, right backward: True", "gradcheck, wrong value:    False"]
+    with pytest.raises(GradcheckError):
+        torch.autograd.gradcheck(ns.double_with(ns.cases["wrong value: 3 * g"]).apply, (ns.x64,))
 
 
 def test_logsumexp(run_snippet, device):

@@ -21,6 +21,6 @@ print(f"gradient norm before clipping: {total_before.item():.4g}")
 print(f"gradient norm after clipping:  {total_after.item():.4f}")
 
 # Every gradient was multiplied by the same factor: the direction is unchanged.
-factor = max_norm / total_before
+factor = max_norm / (total_before + 1e-6)
 same_direction = all(torch.allclose(p.grad, g * factor) for p, g in zip(model.parameters(), grads))
 print(f"every gradient scaled by {factor.item():.3e}:", same_direction)
