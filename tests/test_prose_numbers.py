@@ -1,0 +1,214 @@
+"""Numbers the prose quotes from an output must be in that output.
+
+The convention, for every page in docs/*.md:
+
+- After an ``exec`` fence, the prose up to the next fence or heading talks
+  about that fence's output. In that stretch, an inline code span that holds
+  only a number (``-2.0``, ``1.02``, ``12``; a Unicode minus ``−`` counts as
+  ``-``) is a quote of the output, and is checked.
+- Any other number is not checked: write it without backticks (``the learning
+  rate 0.1``), or in a code span that is more than a number (``x = 1``).
+- A quote matches a number in the output (stdout and stderr, as the page shows
+  both) if it is equal to it (``12`` quotes ``12.0``), or, when the quote has
+  decimals, if it is that number rounded to the quote's decimals (``1.02``
+  quotes ``1.0199999809265137``). A quote without decimals must be exact, so
+  ``2`` does not quote ``2.4544``.
+
+The outputs come from running each snippet the way the build and a reader do:
+``python snippet.py`` in an empty folder, with CUDA hidden. Only the snippets
+that some prose quotes are run, two at a time.
+
+PAGES lists the pages written to this convention. A page joins it once every
+number-only code span after its exec fences is a quote of that output (other
+numbers out of backticks); when all pages have, PAGES becomes every docs/*.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS, SNIPPETS = ROOT / "docs", ROOT / "snippets"
+
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+EXEC_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*python\s+exec\b")
+INCLUDE = re.compile(r'^\s*-+8<-+\s+"([^":]+)"\s*$')
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+QUOTE = re.compile(rf"\s*({NUMBER})\s*")
+# In output: a number not glued to a word or to another number ("float32" holds none).
+IN_OUTPUT = re.compile(rf"(?<![\w.]){NUMBER}")
+
+
+@dataclass(frozen=True)
+class Quote:
+    page: str
+    line: int  # 1-based line of the code span on the page
+    text: str  # the quote as written, minus signs normalised
+    snippet: str  # page/file.py, the exec fence the prose follows
+
+
+def normalise(text: str) -> str:
+    return text.replace("\u2212", "-")
+
+
+def quotes_in(page: str, text: str) -> list[Quote]:
+    """Every number-only code span in the prose that follows an exec fence."""
+    lines = text.splitlines()
+    found: list[Quote] = []
+    i = 0
+    while i < len(lines):
+        opening = EXEC_FENCE.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        marker, snippet = opening.group(1), None
+        i += 1
+        while i < len(lines) and not lines[i].strip().startswith(marker):
+            include = INCLUDE.match(lines[i])
+            snippet = include.group(1) if include else snippet
+            i += 1
+        i += 1  # past the closing fence
+        start = i
+        while i < len(lines) and not (FENCE.match(lines[i]) or HEADING.match(lines[i])):
+            i += 1
+        if snippet is None:
+            continue
+        prose = "\n".join(lines[start:i])
+        for span in CODE_SPAN.finditer(prose):
+            number = QUOTE.fullmatch(normalise(span.group(2)))
+            if number:
+                line = start + 1 + prose.count("\n", 0, span.start())
+                found.append(Quote(page, line, number.group(1), snippet))
+    return found
+
+
+def numbers_in(output: str) -> list[str]:
+    return IN_OUTPUT.findall(output)
+
+
+def matches(quote: str, printed: str) -> bool:
+    try:
+        q, p = Decimal(quote), Decimal(printed)
+    except InvalidOperation:
+        return False
+    if q == p:
+        return True
+    mantissa = quote.lstrip("+-").lower().split("e")[0]
+    if "e" in quote.lower() or "." not in mantissa:
+        return False  # integers and exponents must be exact
+    places = Decimal(1).scaleb(-len(mantissa.split(".")[1]))
+    return any(p.quantize(places, rounding=mode) == q for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN))
+
+
+def found_in(quote: str, output: str) -> bool:
+    return any(matches(quote, printed) for printed in numbers_in(output))
+
+
+def run(snippet: str) -> str:
+    """stdout and stderr of `python snippets/<snippet>`, as a reader runs it, on the CPU."""
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
+    env.pop("PYTHONPATH", None)
+    with tempfile.TemporaryDirectory(prefix="prose-numbers-") as folder:
+        done = subprocess.run(
+            [sys.executable, str(SNIPPETS / snippet)],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    return done.stdout + done.stderr
+
+
+PAGES = ["index.md", "misconceptions.md"]
+QUOTES = [q for page in PAGES for q in quotes_in(page, (DOCS / page).read_text(encoding="utf-8"))]
+
+
+def test_pages_exist_and_quote_something():
+    for page in PAGES:
+        assert (DOCS / page).exists(), page
+        assert any(q.page == page for q in QUOTES), f"docs/{page} quotes no number from an output"
+
+
+@cache
+def outputs() -> dict[str, str]:
+    """Each quoted snippet's output, computed once per session, two runs at a time."""
+    snippets = sorted({q.snippet for q in QUOTES})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(snippets, pool.map(run, snippets)))
+
+
+@pytest.mark.parametrize("snippet", sorted({q.snippet for q in QUOTES}))
+def test_quoted_numbers_are_in_the_output(snippet):
+    output = outputs()[snippet]
+    wrong = [q for q in QUOTES if q.snippet == snippet and not found_in(q.text, output)]
+    assert not wrong, "\n".join(
+        f"docs/{q.page}:{q.line}: `{q.text}` is not in the output of {q.snippet}:\n{output}" for q in wrong
+    )
+
+
+# The checker itself: what it reads as a quote, and what it accepts.
+
+PAGE = """\
+Before any fence, `1.5` is not checked.
+
+```python exec
+--8<-- "demo/first.py"
+```
+
+It printed `−2.0` and `12`; `x = 3` and `float32` are not quotes.
+The learning rate 0.1 is not in backticks.
+
+```python exec raises="RuntimeError"
+--8<-- "demo/second.py"
+```
+
+- a list item quotes `0.25`
+
+## A heading ends the stretch
+
+So `7` here is not checked.
+"""
+
+
+def test_reads_only_number_spans_after_an_exec_fence():
+    assert [(q.line, q.text, q.snippet) for q in quotes_in("demo.md", PAGE)] == [
+        (7, "-2.0", "demo/first.py"),
+        (7, "12", "demo/first.py"),
+        (14, "0.25", "demo/second.py"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quote", "output", "ok"),
+    [
+        ("-2.0", "w.grad = tensor(-2.)", True),
+        ("-2", "w.grad = tensor(-2.)", True),
+        ("12", "dy/dx = 12.0", True),
+        ("1.02", "w = 1.0199999809265137", True),
+        ("-4.48", "w.grad = -4.4800", True),
+        ("0.13", "p = 0.125", True),
+        ("0.12", "p = 0.125", True),
+        ("2", "ends at 2.4544", False),  # an integer quote must be exact
+        ("-2.5", "w.grad = tensor(-2.)", False),  # a wrong number
+        ("2.0", "w.grad = tensor(-2.)", False),  # a lost sign
+        ("32", "dtype torch.float32", False),  # not a number in the output
+        ("3", "range 2-3", True),
+        ("1e-06", "eps = 1e-06", True),
+    ],
+)
+def test_matching(quote, output, ok):
+    assert found_in(quote, output) is ok
