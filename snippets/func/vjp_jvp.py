@@ -29,4 +29,4 @@ print("jvp(f, (x,), (v,)):", Jv.tolist(), " J @ v:", (J @ v).tolist())
 print("same outputs:", torch.equal(y, y2), " vjp ok:", torch.allclose(uJ, u @ J), " jvp ok:", torch.allclose(Jv, J @ v))
 # vjp_fn can be called again, with another u: the forward pass is not repeated.
 (second,) = vjp_fn(torch.tensor([0.0, 1.0], device=device))
-print("vjp_fn(e_1) = row 1 of J:", second.tolist())
+print("vjp_fn((0, 1)) = second row of J:", second.tolist())
