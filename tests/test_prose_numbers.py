@@ -133,14 +133,12 @@ def run(snippet: str) -> str:
     return done.stdout + done.stderr
 
 
-PAGES = ["index.md", "misconceptions.md"]
+PAGES = sorted(p.name for p in DOCS.glob("*.md"))
 QUOTES = [q for page in PAGES for q in quotes_in(page, (DOCS / page).read_text(encoding="utf-8"))]
 
 
-def test_pages_exist_and_quote_something():
-    for page in PAGES:
-        assert (DOCS / page).exists(), page
-        assert any(q.page == page for q in QUOTES), f"docs/{page} quotes no number from an output"
+def test_pages_quote_numbers_that_are_checked():
+    assert PAGES and QUOTES, "no page quotes a number from an output: the convention is not in use"
 
 
 @cache
