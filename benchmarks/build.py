@@ -90,9 +90,7 @@ def snippet_seconds(work: Path) -> tuple[float, dict]:
     of the notebook pages count as snippets too: the build runs them as well."""
     files = sorted(str(p) for p in (work / "snippets").glob("*/*.py") if p.name != "__init__.py")
     files += sorted(str(p) for p in (work / "docs").rglob("*.ipynb"))
-    from docexec.child import MPL_BACKEND
-
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": MPL_BACKEND}  # plt.show() draws SVG, as in the build
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "svg"}  # plt.show() draws nothing on screen
     with tempfile.TemporaryDirectory() as scratch:
         done = subprocess.run(
             [sys.executable, "-c", IN_PROCESS, *files], cwd=scratch, env=env, check=True, capture_output=True, text=True
@@ -106,18 +104,19 @@ def kernel_per_page(site: Path) -> float:
     import nbformat
     from nbclient import NotebookClient
 
-    import markdown
 
-    from docexec.extension import DocexecExtension  # scan pages with the build's own rules
+    from docexec.session import Session  # scan pages with the build's own rules
+    from docexec.settings import Settings
 
-    ext = DocexecExtension(execute=False, docs_dir=str(site / "docs"))
-    markdown.Markdown(
-        extensions=["pymdownx.superfences", "pymdownx.snippets", ext],
-        extension_configs={"pymdownx.snippets": {"base_path": [str(site / "snippets")]}},
-    )
+    build = Session(Settings(execute=False, docs_dir=str(site / "docs")))
+
+    def resolve(path: str):
+        file = site / "snippets" / path
+        return str(file) if file.is_file() else None
+
     start = time.perf_counter()
-    for page in ext.site_pages():
-        jobs = ext.scan_page(str(page))
+    for page in build.site_pages():
+        jobs = build.page_jobs(page, resolve)
         if not jobs:
             continue
         cells = [nbformat.v4.new_code_cell(Path(job.file).read_text()) for job in jobs]

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import torch
 
-from docexec import client, notebook, notebook_exec
+from docexec import notebook, notebook_exec
 
 pytestmark = pytest.mark.notebooks
 
@@ -69,12 +69,11 @@ def test_committed_notebooks_are_current():
 
 @pytest.fixture(scope="module")
 def train_runs():
-    """docs/train_tiny_network.ipynb, run twice: in a new kernel process, as a reader's
-    Jupyter runs it, and in a kernel forked from the docexec worker, as the build does."""
+    """docs/train_tiny_network.ipynb, run twice in a new kernel, as the build and a reader's Jupyter do."""
     runs = []
-    for fork in (False, True):
+    for _ in range(2):
         nb = nbformat.read(ROOT / "docs" / "train_tiny_network.ipynb", as_version=4)
-        notebook_exec.run(nb, ROOT / "docs" / "train_tiny_network.ipynb", "cpu", fork=fork)
+        notebook_exec.run(nb, ROOT / "docs" / "train_tiny_network.ipynb", "cpu")
         runs.append(nbformat.writes(nb))
     return runs
 
@@ -86,8 +85,7 @@ def test_notebook_pages_are_stored_without_outputs(page):
 
 
 def test_train_tiny_network_runs_the_same_twice(train_runs):
-    """Byte-identical executed notebooks: the plot is SVG with fixed ids and no date, and
-    the build's forked kernel gives exactly what a new kernel gives."""
+    """Byte-identical executed notebooks: the plot is SVG with fixed ids and no date."""
     assert train_runs[0] == train_runs[1]
 
 
@@ -143,34 +141,6 @@ def test_a_cell_past_its_timeout_is_named(tmp_path):
         notebook_exec.run(nb, tmp_path / "tiny.ipynb", timeout=2)
 
 
-def test_the_builds_kernel_is_forked_from_the_worker_with_torch_loaded(tmp_path):
-    probe = "import os, sys; print(os.getppid(), 'torch' in sys.modules, os.getcwd())"
-    forked, fresh = (nbformat.reads(tiny(probe), as_version=4) for _ in range(2))
-    notebook_exec.run(forked, tmp_path / "tiny.ipynb", fork=True)
-    notebook_exec.run(fresh, tmp_path / "tiny.ipynb")
-    worker = client.get_worker(os.getcwd(), "cpu").proc.pid
-    assert forked.cells[1].outputs[0].text == f"{worker} True {tmp_path.resolve()}\n"
-    assert fresh.cells[1].outputs[0].text == f"{os.getpid()} False {tmp_path.resolve()}\n"
-
-
-def test_a_forked_kernel_that_dies_or_hangs_fails_the_run_and_the_worker_goes_on(tmp_path):
-    worker = client.get_worker(os.getcwd(), "cpu")
-    # It leaves a process of its own behind, which inherits its files: its end must still be seen
-    # (a DeadKernelError, not a CellTimeoutError after the 30 s this cell is allowed).
-    forks = "import os, time\nif os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)"
-    dies = nbformat.reads(tiny(forks, "os._exit(3)"), as_version=4)
-    with pytest.raises(notebook_exec.NotebookError, match=r"cell 2 .*'os._exit\(3\)'.*DeadKernelError"):
-        notebook_exec.run(dies, tmp_path / "tiny.ipynb", fork=True, timeout=30)
-    hangs = nbformat.reads(tiny("import time", "time.sleep(30)"), as_version=4)
-    with pytest.raises(notebook_exec.NotebookError, match=r"cell 2 .*CellTimeoutError"):
-        notebook_exec.run(hangs, tmp_path / "tiny.ipynb", fork=True, timeout=2)
-    assert worker.exits == {}, "every forked kernel was reaped and reported"
-    ok = nbformat.reads(tiny("6 * 7"), as_version=4)
-    notebook_exec.run(ok, tmp_path / "tiny.ipynb", fork=True)
-    assert ok.cells[1].outputs[0].data["text/plain"] == "42"
-    assert client.get_worker(os.getcwd(), "cpu") is worker
-
-
 def test_every_part_of_the_notebook_key_invalidates_it(tmp_path, monkeypatch):
     src = tmp_path / "tiny.ipynb"
     src.write_text(tiny("x = 1"))
@@ -181,14 +151,8 @@ def test_every_part_of_the_notebook_key_invalidates_it(tmp_path, monkeypatch):
     src.write_text(tiny("x = 1"))
     assert notebook_exec.cache_key(src) == before
     with monkeypatch.context() as patch:
-        patch.setattr(notebook_exec.importlib.metadata, "version", lambda name: "0.0.0")
+        patch.setattr(notebook_exec, "torch_version", lambda: "0.0.0")
         assert notebook_exec.cache_key(src) != before
-    assert set(notebook_exec.RUNNER_FILES) == {"notebook_exec.py", "worker.py", "client.py"}  # the kernel's worker too
-    for name in notebook_exec.RUNNER_FILES:
-        runner = tmp_path / "runner"
-        runner.mkdir(exist_ok=True)
-        for other in notebook_exec.RUNNER_FILES:
-            (runner / other).write_bytes((notebook_exec.HERE / other).read_bytes() + (b"# changed\n" if other == name else b""))
-        with monkeypatch.context() as patch:
-            patch.setattr(notebook_exec, "HERE", runner)
-            assert notebook_exec.cache_key(src) != before, name
+    with monkeypatch.context() as patch:
+        patch.setattr(notebook_exec, "executor_fingerprint", lambda: "another executor")
+        assert notebook_exec.cache_key(src) != before
