@@ -15,12 +15,15 @@ CI sets ``SITE_TESTS_REQUIRE_BROWSER=1``: there, a missing browser or axe-core
 fails instead of skipping, so the checks cannot pass by not running.
 
 Environment: ``CHROMIUM`` (path of the browser, default: ``chromium`` on PATH),
-``AXE_CORE_JS`` (path of ``axe.min.js``, default: ``build/npm/node_modules/axe-core/axe.min.js``).
+``AXE_CORE_JS`` (path of ``axe.min.js``, default: the copy the PyPI package
+``axe-playwright-python`` ships, installed by ``pip install -e '.[test]'``; its axe-core
+version is checked against ``AXE_CORE_VERSION``).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import re
 import shutil
@@ -40,7 +43,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 SCREENSHOTS = ROOT / "build" / "screenshots"
-AXE_DEFAULT = ROOT / "build" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core comes from PyPI: axe-playwright-python (pinned in pyproject.toml's test extra)
+# ships axe.min.js beside its code. We load the file ourselves, not through its API.
+AXE_PACKAGE = "axe_playwright_python"
+AXE_CORE_VERSION = "4.12.1"  # the axe-core release that the pinned package ships
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -389,15 +395,29 @@ def browser(_chromium, server, site):
 
 
 def axe_core_js() -> Path | None:
-    candidate = Path(os.environ.get("AXE_CORE_JS", AXE_DEFAULT))
+    """``$AXE_CORE_JS``, or the ``axe.min.js`` inside the installed axe-playwright-python."""
+    if os.environ.get("AXE_CORE_JS"):
+        candidate = Path(os.environ["AXE_CORE_JS"])
+    else:
+        spec = importlib.util.find_spec(AXE_PACKAGE)  # finds the file without importing the package
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        candidate = Path(next(iter(spec.submodule_search_locations))) / "axe.min.js"
     return candidate if candidate.is_file() else None
+
+
+def axe_core_version(path: Path) -> str | None:
+    """The version in axe.min.js's licence header (``/*! axe v4.12.1``)."""
+    found = re.match(r"/\*! axe v(\S+)", path.read_text(encoding="utf-8")[:200])
+    return found[1] if found else None
 
 
 def run_axe(page) -> list[dict]:
     """axe-core's violations on the page as it is now (WCAG 2.x A/AA and best practices)."""
     axe = axe_core_js()
     if axe is None:
-        missing(f"axe-core not found: npm install --prefix build/npm axe-core, or set AXE_CORE_JS (looked at {AXE_DEFAULT})")
+        missing("axe-core not found: it comes with the test extra (pip install -e '.[test]' installs "
+                "axe-playwright-python, which ships axe.min.js), or set AXE_CORE_JS=/path/to/axe.min.js")
     if page.evaluate("typeof axe === 'undefined'"):
         page.add_script_tag(path=str(axe))
     return page.evaluate(
