@@ -109,9 +109,20 @@ def pytest_collection_modifyitems(config, items):
 
 @functools.lru_cache(maxsize=None)
 def mkdocs_config():
+    """mkdocs.yml as MkDocs reads it, for its nav and site_url. Loading it builds the
+    Markdown extensions, and docexec.extension then queues every snippet of the site on
+    a worker; with DOCEXEC_EXECUTE=0 it does not, so collecting this folder runs nothing."""
     from mkdocs.config import load_config
 
-    return load_config(str(ROOT / "mkdocs.yml"))
+    before = os.environ.get("DOCEXEC_EXECUTE")
+    os.environ["DOCEXEC_EXECUTE"] = "0"
+    try:
+        return load_config(str(ROOT / "mkdocs.yml"))
+    finally:
+        if before is None:
+            del os.environ["DOCEXEC_EXECUTE"]
+        else:
+            os.environ["DOCEXEC_EXECUTE"] = before
 
 
 def nav_files(nav=None) -> list[str]:
