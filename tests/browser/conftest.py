@@ -9,7 +9,8 @@ Browser tests drive Debian's ``chromium`` through Playwright for Python (no
 go to that local server is aborted and recorded, so a page that tries to reach a
 CDN, a font host or a tracker fails its test even on a machine with network.
 They are marked ``browser`` and skipped, with the reason shown, where Playwright
-or chromium is missing; every test in this folder is also marked ``site``.
+or chromium is missing; every test in this folder is also marked ``site`` (both
+markers are declared in pyproject.toml; ``-m "not site"`` leaves the folder out).
 
 CI sets ``SITE_TESTS_REQUIRE_BROWSER=1``: there, a missing browser or axe-core
 fails instead of skipping, so the checks cannot pass by not running.
@@ -75,11 +76,6 @@ OPEN_SHADOW_ROOTS = """
   };
 })();
 """
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "site: builds the whole site (tests/browser)")
-    config.addinivalue_line("markers", "browser: drives chromium through Playwright (skipped when either is missing)")
 
 
 COPY_RUN_TEST = "test_copy_run.py::test_every_python_block_runs_as_copied"
