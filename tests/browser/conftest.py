@@ -1,8 +1,10 @@
 """Reader-facing checks of the built site, in a real browser and on the HTML itself.
 
-The site is built once per session (``mkdocs build -d <tmp>``) and served by a
-stdlib HTTP server on 127.0.0.1, under the path of ``site_url`` as it would be
-deployed (``/autograd-docs/``), so the 404 page's absolute links work too.
+The site is built once per session (``mkdocs build -d <tmp>``) as it is deployed:
+with ``SITE_URL`` set (``$SITE_URL``, or ``DEPLOYED_URL``, a GitHub Pages project
+site), and served by a stdlib HTTP server on 127.0.0.1 under that URL's path
+(``/autograd-docs/``), so links that only work at the server root, such as the 404
+page's absolute ones, would be caught.
 
 Browser tests drive Debian's ``chromium`` through Playwright for Python (no
 ``playwright install``: the browser comes from apt). Every request that does not
@@ -105,7 +107,7 @@ def pytest_collection_modifyitems(config, items):
 
 @functools.lru_cache(maxsize=None)
 def mkdocs_config():
-    """mkdocs.yml as MkDocs reads it, for its nav and site_url. Loading it builds the
+    """mkdocs.yml as MkDocs reads it, for its nav. Loading it builds the
     Markdown extensions, and docexec.extension then queues every snippet of the site on
     a worker; with DOCEXEC_EXECUTE=0 it does not, so collecting this folder runs nothing."""
     from mkdocs.config import load_config
@@ -176,12 +178,22 @@ def snippet_as_included(name: str) -> str:
 # --------------------------------------------------------------------------- build
 
 
+# Where the browser tests' build says it is published; $SITE_URL wins. Any host will do
+# (nothing fetches it): what matters is the path, as under GitHub Pages' /<repository>/.
+DEPLOYED_URL = "https://owner.github.io/autograd-docs/"
+
+
+def site_url() -> str:
+    url = os.environ.get("SITE_URL") or DEPLOYED_URL
+    return url if url.endswith("/") else url + "/"
+
+
 def build_site(dest: Path) -> None:
-    """A clean ``mkdocs build -d dest`` from the repository root: every snippet runs
-    (docexec's result cache is pointed at an empty folder beside ``dest``).
-    Fails the test with mkdocs' own words."""
+    """A clean ``mkdocs build -d dest`` from the repository root, published at
+    ``site_url()``: every snippet runs (docexec's result cache is pointed at an empty
+    folder beside ``dest``). Fails the test with mkdocs' own words."""
     cache = dest.parent / f"{dest.name}-docexec-cache"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DOCEXEC_CACHE_DIR=str(cache))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DOCEXEC_CACHE_DIR=str(cache), SITE_URL=site_url())
     done = subprocess.run(
         # Not --quiet: it silences the warnings that strict mode counts, and a broken link would pass.
         [sys.executable, "-m", "mkdocs", "build", "-d", str(dest)],
@@ -195,14 +207,15 @@ def build_site(dest: Path) -> None:
 class Site:
     dir: Path
     prefix: str  # URL path the site is served under, e.g. "/autograd-docs/"
+    url: str = ""  # the address it was built for (canonical links, sitemap), e.g. https://owner.github.io/autograd-docs/
     copy_runs: CopyRuns | None = None
 
     def html_files(self) -> list[Path]:
         return sorted(self.dir.rglob("*.html"))
 
 
-def _site_prefix() -> str:
-    path = urlsplit(mkdocs_config().site_url or "/").path or "/"
+def _site_prefix(url: str) -> str:
+    path = urlsplit(url).path or "/"
     return path if path.endswith("/") else path + "/"
 
 
@@ -216,7 +229,7 @@ def _start_copy_runs(site: Site, request) -> CopyRuns:
 def site(tmp_path_factory, request) -> Site:
     dest = tmp_path_factory.mktemp("site-a") / "site"
     build_site(dest)
-    built = Site(dest, _site_prefix())
+    built = Site(dest, _site_prefix(site_url()), site_url())
     if request.config.stash.get(COPY_RUN_SELECTED, False):
         _start_copy_runs(built, request)  # now, in the background: see copyrun.py
     return built
