@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import runpy
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -53,3 +54,27 @@ def _torch_global_state():
     before = state()
     yield
     assert state() == before, "a snippet changed global torch state"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Skips grouped by reason, one line each, most frequent first: the 110 CUDA cases
+    skipped on a machine without a GPU are one line, and a rarer reason (chromium
+    missing) stands out instead of being buried among them. pyproject.toml's addopts
+    leave ``s`` out of ``-r`` so pytest does not also list them one location at a time;
+    ``-rs`` brings that list back."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if isinstance(r.longrepr, tuple)]
+    if not skipped:
+        return
+    by_reason = Counter(_skip_reason(r) for r in skipped)
+    terminalreporter.section("skipped, by reason", sep="-")
+    width = len(str(max(by_reason.values())))
+    for reason, count in by_reason.most_common():
+        where = ""
+        if count <= 3:  # name the few: a rare skip is the one worth looking at
+            where = " (" + ", ".join(r.nodeid for r in skipped if _skip_reason(r) == reason) + ")"
+        terminalreporter.write_line(f"{count:>{width}} skipped: {reason}{where}")
+
+
+def _skip_reason(report) -> str:
+    reason = report.longrepr[2]
+    return reason.removeprefix("Skipped: ")

@@ -1,26 +1,32 @@
 """Reader-facing checks of the built site, in a real browser and on the HTML itself.
 
-The site is built once per session (``mkdocs build -d <tmp>``) and served by a
-stdlib HTTP server on 127.0.0.1, under the path of ``site_url`` as it would be
-deployed (``/autograd-docs/``), so the 404 page's absolute links work too.
+The site is built once per session (``mkdocs build -d <tmp>``) as it is deployed:
+with ``SITE_URL`` set (``$SITE_URL``, or ``DEPLOYED_URL``, a GitHub Pages project
+site), and served by a stdlib HTTP server on 127.0.0.1 under that URL's path
+(``/autograd-docs/``), so links that only work at the server root, such as the 404
+page's absolute ones, would be caught.
 
 Browser tests drive Debian's ``chromium`` through Playwright for Python (no
 ``playwright install``: the browser comes from apt). Every request that does not
 go to that local server is aborted and recorded, so a page that tries to reach a
 CDN, a font host or a tracker fails its test even on a machine with network.
 They are marked ``browser`` and skipped, with the reason shown, where Playwright
-or chromium is missing; every test in this folder is also marked ``site``.
+or chromium is missing; every test in this folder is also marked ``site`` (both
+markers are declared in pyproject.toml; ``-m "not site"`` leaves the folder out).
 
 CI sets ``SITE_TESTS_REQUIRE_BROWSER=1``: there, a missing browser or axe-core
 fails instead of skipping, so the checks cannot pass by not running.
 
 Environment: ``CHROMIUM`` (path of the browser, default: ``chromium`` on PATH),
-``AXE_CORE_JS`` (path of ``axe.min.js``, default: ``build/npm/node_modules/axe-core/axe.min.js``).
+``AXE_CORE_JS`` (path of ``axe.min.js``, default: the copy the PyPI package
+``axe-playwright-python`` ships, installed by ``pip install -e '.[test]'``; its axe-core
+version is checked against ``AXE_CORE_VERSION``).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import re
 import shutil
@@ -40,7 +46,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 SCREENSHOTS = ROOT / "build" / "screenshots"
-AXE_DEFAULT = ROOT / "build" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core comes from PyPI: axe-playwright-python (pinned in pyproject.toml's test extra)
+# ships axe.min.js beside its code. We load the file ourselves, not through its API.
+AXE_PACKAGE = "axe_playwright_python"
+AXE_CORE_VERSION = "4.12.1"  # the axe-core release that the pinned package ships
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,11 +80,6 @@ OPEN_SHADOW_ROOTS = """
 """
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "site: builds the whole site (tests/browser)")
-    config.addinivalue_line("markers", "browser: drives chromium through Playwright (skipped when either is missing)")
-
-
 COPY_RUN_TEST = "test_copy_run.py::test_every_python_block_runs_as_copied"
 COPY_RUN_SELECTED = pytest.StashKey[bool]()
 
@@ -103,9 +107,20 @@ def pytest_collection_modifyitems(config, items):
 
 @functools.lru_cache(maxsize=None)
 def mkdocs_config():
+    """mkdocs.yml as MkDocs reads it, for its nav. Loading it builds the
+    Markdown extensions, and docexec.extension then queues every snippet of the site on
+    a worker; with DOCEXEC_EXECUTE=0 it does not, so collecting this folder runs nothing."""
     from mkdocs.config import load_config
 
-    return load_config(str(ROOT / "mkdocs.yml"))
+    before = os.environ.get("DOCEXEC_EXECUTE")
+    os.environ["DOCEXEC_EXECUTE"] = "0"
+    try:
+        return load_config(str(ROOT / "mkdocs.yml"))
+    finally:
+        if before is None:
+            del os.environ["DOCEXEC_EXECUTE"]
+        else:
+            os.environ["DOCEXEC_EXECUTE"] = before
 
 
 def nav_files(nav=None) -> list[str]:
@@ -163,12 +178,22 @@ def snippet_as_included(name: str) -> str:
 # --------------------------------------------------------------------------- build
 
 
+# Where the browser tests' build says it is published; $SITE_URL wins. Any host will do
+# (nothing fetches it): what matters is the path, as under GitHub Pages' /<repository>/.
+DEPLOYED_URL = "https://owner.github.io/autograd-docs/"
+
+
+def site_url() -> str:
+    url = os.environ.get("SITE_URL") or DEPLOYED_URL
+    return url if url.endswith("/") else url + "/"
+
+
 def build_site(dest: Path) -> None:
-    """A clean ``mkdocs build -d dest`` from the repository root: every snippet runs
-    (docexec's result cache is pointed at an empty folder beside ``dest``).
-    Fails the test with mkdocs' own words."""
+    """A clean ``mkdocs build -d dest`` from the repository root, published at
+    ``site_url()``: every snippet runs (docexec's result cache is pointed at an empty
+    folder beside ``dest``). Fails the test with mkdocs' own words."""
     cache = dest.parent / f"{dest.name}-docexec-cache"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DOCEXEC_CACHE_DIR=str(cache))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DOCEXEC_CACHE_DIR=str(cache), SITE_URL=site_url())
     done = subprocess.run(
         # Not --quiet: it silences the warnings that strict mode counts, and a broken link would pass.
         [sys.executable, "-m", "mkdocs", "build", "-d", str(dest)],
@@ -182,14 +207,15 @@ def build_site(dest: Path) -> None:
 class Site:
     dir: Path
     prefix: str  # URL path the site is served under, e.g. "/autograd-docs/"
+    url: str = ""  # the address it was built for (canonical links, sitemap), e.g. https://owner.github.io/autograd-docs/
     copy_runs: CopyRuns | None = None
 
     def html_files(self) -> list[Path]:
         return sorted(self.dir.rglob("*.html"))
 
 
-def _site_prefix() -> str:
-    path = urlsplit(mkdocs_config().site_url or "/").path or "/"
+def _site_prefix(url: str) -> str:
+    path = urlsplit(url).path or "/"
     return path if path.endswith("/") else path + "/"
 
 
@@ -203,7 +229,7 @@ def _start_copy_runs(site: Site, request) -> CopyRuns:
 def site(tmp_path_factory, request) -> Site:
     dest = tmp_path_factory.mktemp("site-a") / "site"
     build_site(dest)
-    built = Site(dest, _site_prefix())
+    built = Site(dest, _site_prefix(site_url()), site_url())
     if request.config.stash.get(COPY_RUN_SELECTED, False):
         _start_copy_runs(built, request)  # now, in the background: see copyrun.py
     return built
@@ -389,15 +415,29 @@ def browser(_chromium, server, site):
 
 
 def axe_core_js() -> Path | None:
-    candidate = Path(os.environ.get("AXE_CORE_JS", AXE_DEFAULT))
+    """``$AXE_CORE_JS``, or the ``axe.min.js`` inside the installed axe-playwright-python."""
+    if os.environ.get("AXE_CORE_JS"):
+        candidate = Path(os.environ["AXE_CORE_JS"])
+    else:
+        spec = importlib.util.find_spec(AXE_PACKAGE)  # finds the file without importing the package
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        candidate = Path(next(iter(spec.submodule_search_locations))) / "axe.min.js"
     return candidate if candidate.is_file() else None
+
+
+def axe_core_version(path: Path) -> str | None:
+    """The version in axe.min.js's licence header (``/*! axe v4.12.1``)."""
+    found = re.match(r"/\*! axe v(\S+)", path.read_text(encoding="utf-8")[:200])
+    return found[1] if found else None
 
 
 def run_axe(page) -> list[dict]:
     """axe-core's violations on the page as it is now (WCAG 2.x A/AA and best practices)."""
     axe = axe_core_js()
     if axe is None:
-        missing(f"axe-core not found: npm install --prefix build/npm axe-core, or set AXE_CORE_JS (looked at {AXE_DEFAULT})")
+        missing("axe-core not found: it comes with the test extra (pip install -e '.[test]' installs "
+                "axe-playwright-python, which ships axe.min.js), or set AXE_CORE_JS=/path/to/axe.min.js")
     if page.evaluate("typeof axe === 'undefined'"):
         page.add_script_tag(path=str(axe))
     return page.evaluate(

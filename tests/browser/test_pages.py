@@ -16,8 +16,8 @@ import re
 import pytest
 
 from .conftest import (
-    ALL_PAGES, DOCS, PAGES, PHONE, SCREENSHOTS, diagram_count, html_file, page_id, page_path, run_axe,
-    snippet_as_included, source_pages,
+    ALL_PAGES, AXE_CORE_VERSION, DOCS, PAGES, PHONE, SCREENSHOTS, axe_core_js, axe_core_version, diagram_count,
+    html_file, missing, page_id, page_path, run_axe, snippet_as_included, source_pages,
 )
 
 FAILING_IMPACTS = {"serious", "critical"}
@@ -99,6 +99,16 @@ def test_vendored_mermaid_is_the_recorded_release():
     assert recorded, "docs/javascripts/README.txt records no sha256 for mermaid.min.js"
     actual = hashlib.sha256((DOCS / "javascripts" / "mermaid.min.js").read_bytes()).hexdigest()
     assert actual == recorded[1], "mermaid.min.js changed: update docs/javascripts/README.txt with its version and hash"
+
+
+def test_axe_core_comes_with_the_test_extra():
+    """axe-core is installed by pip with the test extra (axe-playwright-python ships
+    axe.min.js), and it is the release the pin was chosen for: a new release of the
+    package may bring new rules, so bumping the pin means updating AXE_CORE_VERSION."""
+    axe = axe_core_js()
+    if axe is None:
+        missing("axe-core not found: pip install -e '.[test]' installs it (axe-playwright-python)")
+    assert axe_core_version(axe) == AXE_CORE_VERSION, f"{axe} is axe-core {axe_core_version(axe)}"
 
 
 # --------------------------------------------------------------------------- light, desktop
