@@ -23,4 +23,7 @@ class NumpySin(torch.autograd.Function):
 
 
 batch = torch.randn(4, 3, device=device)
+x = batch[0].clone().requires_grad_()
+NumpySin.apply(x).sum().backward()
+print("backward() works:", torch.allclose(x.grad, x.detach().cos()))
 torch.vmap(NumpySin.apply)(batch)  # a batched tensor has no memory NumPy could read
