@@ -1,0 +1,1 @@
+"""Snippets for docs/custom_ops.md."""
