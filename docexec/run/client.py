@@ -56,6 +56,9 @@ class Worker:
 
     def __init__(self, root: str, device: str, snippet_env: dict):
         env = passive_openmp(dict(os.environ, PYTHONHASHSEED=str(random.randint(1, 2**32 - 1))))
+        # importing torch._dynamo (preloaded) makes torch's cache folder; keep it in the build's
+        # cache rather than /tmp. Programs see the build's own environment, not this.
+        env.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(root, ".cache", "torchinductor"))
         if device == "cpu":
             env["CUDA_VISIBLE_DEVICES"] = ""  # the usual `cuda if available else cpu` line picks the CPU
         env["DOCEXEC_SNIPPET_ENV"] = json.dumps(snippet_env)
