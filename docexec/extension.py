@@ -17,6 +17,7 @@ hooks. How a fence becomes output:
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import fields
 
 from markdown import Extension
@@ -97,9 +98,20 @@ class DocexecExtension(Extension):
         return None
 
     def output(self, job: fences.Job, indent: str) -> list[str]:
-        """What goes under ``job``'s code: its output block, figures, CUDA tab."""
+        """What goes under ``job``'s code: its output block, figures, CUDA tab. With
+        ``errors: show`` (``mkdocs serve``) a snippet that may not be published is shown
+        as a marked error block instead, so the rest of the site keeps working."""
         if not self.settings.execute:
             return []
+        try:
+            return self._output(job, indent)
+        except SnippetError as exc:
+            if self.settings.errors != "show":
+                raise
+            print(f"docexec: {exc}", file=sys.stderr)
+            return render.error_block(str(exc), self.md.htmlStash.store, indent)
+
+    def _output(self, job: fences.Job, indent: str) -> list[str]:
         record = self.session.obtain(job)
         try:
             text = judge.judge(record.runs, job.directive, os.path.relpath(job.file))

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from docexec import directive
+from docexec.errors import PageError
 
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 SECTION_START = "--8<-- [start:{}]"
 MARKER = re.compile(r"^(?P<indent>[ \t]*)@@docexec-output-(?P<index>\d+)@@$")
 
 Resolve = Callable[[str], Optional[str]]
-
-
-class PageError(ValueError):
-    """A page that cannot be built as written; the message says where and what."""
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,10 @@ import signal
 
 from docexec import terminal
 from docexec.directive import Directive
+from docexec.errors import SnippetError
 
 ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{8,}\b")
 NUMBER = re.compile(r"(?<![\d.])\d{6,}(?![\d.])")
-
-
-class SnippetError(RuntimeError):
-    """A snippet that must not be published: it failed, hung, or is not reproducible."""
 
 
 def shown(run: dict) -> str:

@@ -6,6 +6,8 @@ Markdown extension ever sees a ``.ipynb`` file. mkdocs-jupyter, itself an
 MkDocs plugin, turns it into a page; Zensical cannot render ``.ipynb`` pages at
 all. So this one piece is an MkDocs hook, and a small one:
 
+- ``on_startup``/``on_config``: under ``mkdocs serve`` the extension's ``errors``
+  setting becomes ``show``: a broken snippet is shown, marked, on its page.
 - ``on_config``: every ``docs/**/*.ipynb`` starts running at once, in a
   background thread (``docexec.notebook_exec.execute_cached``; a warm build
   reuses the executed copy). The kernel starts and works while MkDocs loads
@@ -48,6 +50,11 @@ _pool = ThreadPoolExecutor(1, thread_name_prefix="docexec-notebooks")  # one ker
 
 
 _settings: dict[str, Settings] = {}  # "build" -> this build's settings
+_command: dict[str, str] = {}  # "name" -> build, serve, gh-deploy
+
+
+def on_startup(command, dirty):
+    _command["name"] = command
 
 
 def _cache_dir(settings: Settings) -> str:
@@ -55,7 +62,12 @@ def _cache_dir(settings: Settings) -> str:
 
 
 def on_config(config):
-    settings = _settings["build"] = Settings.load(dict(config["mdx_configs"].get("docexec.extension", {})))
+    options = config["mdx_configs"].setdefault("docexec.extension", {})
+    if _command.get("name") == "serve":
+        # A broken snippet is shown on its page, marked, instead of stopping the rebuild
+        # (MkDocs' server would then hang every request until the file is fixed).
+        options["errors"] = "show"
+    settings = _settings["build"] = Settings.load(dict(options))
     session.begin(settings)
     _runs.clear()
     if settings.execute:

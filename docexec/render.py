@@ -68,3 +68,13 @@ def with_cuda(text: str, label: str, record: dict | None, current: bool, stash: 
         f'{indent}=== "CUDA · {record["gpu"]} · torch {record["torch"]}"',
         *output_block(record["output"], f"{label} on CUDA ({provenance})", stash, inner),
     ]
+
+
+def error_block(message: str, stash: Stash, indent: str = "") -> list[str]:
+    """A snippet that would stop ``mkdocs build``, shown on its page (``mkdocs serve``)."""
+    block = (
+        '<div class="admonition failure docexec-error"><p class="admonition-title">'
+        "This snippet failed: mkdocs build stops here</p>"
+        f"<pre><code>{html.escape(message, quote=False)}</code></pre></div>"
+    )
+    return ["", f"{indent}{stash(block)}", ""]

@@ -19,6 +19,9 @@ repo_url                                  GitHub repository, for "Open in Colab"
 site_url                                  published site, for links inside notebooks
 install                                   the install line the notebooks show
 site_name                                 the site's name, in the notebooks' header
+errors                                    ``fail`` (a broken snippet stops the build) or
+                                          ``show`` (it is shown on its page, marked; what
+                                          the MkDocs hook sets under ``mkdocs serve``)
 ==================  ====================  ==============================================
 """
 
@@ -28,8 +31,10 @@ import math
 import os
 from dataclasses import dataclass, fields
 
+from docexec.errors import DocexecError
 
-class SettingsError(ValueError):
+
+class SettingsError(DocexecError, ValueError):
     """An option that cannot be used; the message names it."""
 
 
@@ -47,6 +52,7 @@ class Settings:
     site_url: str = ""
     install: str = "pip install torch numpy"
     site_name: str = ""
+    errors: str = "fail"
 
     @classmethod
     def load(cls, options: dict, environ=None) -> "Settings":
@@ -72,6 +78,8 @@ class Settings:
             raise SettingsError(f"docexec: device={settings.device!r} must be cpu or cuda")
         if not (settings.timeout > 0 and math.isfinite(settings.timeout)):
             raise SettingsError(f"docexec: timeout={settings.timeout!r} must be a positive, finite number of seconds")
+        if settings.errors not in ("fail", "show"):
+            raise SettingsError(f"docexec: errors={settings.errors!r} must be fail or show")
         if settings.max_output <= 0 or settings.lanes < 0:
             raise SettingsError("docexec: max_output must be positive and lanes 0 or more")
         return settings

@@ -28,6 +28,8 @@ import sys
 import threading
 from concurrent.futures import Future
 
+from docexec.errors import SnippetError
+
 
 def passive_openmp(env: dict) -> dict:
     """Unless the user chose otherwise, OpenMP threads sleep instead of spinning while they
@@ -47,7 +49,7 @@ def _memory_total() -> int:
         return int(info.readline().split()[1]) * 1024
 
 
-class WorkerError(RuntimeError):
+class WorkerError(SnippetError):
     """A worker process stopped answering; the message names the runs it had."""
 
 

@@ -1,0 +1,25 @@
+"""The errors docexec raises, each one message that says where and what.
+
+Under MkDocs they are ``BuildError``s, which MkDocs reports as one line and a
+non-zero exit, without its own traceback around them. Elsewhere (Zensical, plain
+Python-Markdown) they are ordinary exceptions.
+"""
+
+from __future__ import annotations
+
+try:
+    from mkdocs.exceptions import BuildError as _Base
+except ImportError:  # pragma: no cover - MkDocs is installed with the site
+    _Base = Exception
+
+
+class DocexecError(_Base):
+    """Something on a page that cannot be published as it is."""
+
+
+class PageError(DocexecError, ValueError):
+    """A page that cannot be built as written; the message says where and what."""
+
+
+class SnippetError(DocexecError, RuntimeError):
+    """A snippet that must not be published: it failed, hung, or is not reproducible."""
