@@ -45,8 +45,7 @@ class IncludeCheck(Preprocessor):
         except ValueError as exc:
             raise PageError(str(exc)) from None
         if name:  # a page with exec fences: offer it as a notebook, built from the same files
-            nb = notebook.page_to_notebook(lines, self.ext.resolve)
-            links = notebook.download_lines(nb, name, self.ext.settings.repo_url or None)
+            links = notebook.download_lines(name, self.ext.settings.repo_url or None)
             out = notebook.insert_under_h1(out, links)
         return out
 

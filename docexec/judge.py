@@ -60,7 +60,7 @@ def _check_ended(run: dict, directive: Directive, path: str) -> None:
             f"(max_output in mkdocs.yml); killed{_printed(run)[:2000]}"
         )
     if run.get("result") is None and directive.exit is not None and run["status"] == directive.exit:
-        run["result"] = {"status": run["status"], "error": None, "figures": [], "started": 0.0}  # os._exit(n), declared
+        run["result"] = {"status": run["status"], "error": None, "figures": []}  # os._exit(n), declared
     if run.get("result") is None:
         raise SnippetError(f"{path}: the process {_status_text(run['status'])} before it finished{_printed(run)}")
 
@@ -130,7 +130,7 @@ def judge(runs: list[dict], directive: Directive, path: str) -> str:
     address = ADDRESS.search(texts[0])
     if address:
         raise SnippetError(f"{path}: output contains the memory address {address.group()}, which changes from run to run")
-    stamp = _clock_in(texts[0], runs[0]["result"]["started"])
+    stamp = _clock_in(texts[0], runs[0]["started"])
     if stamp:
         raise SnippetError(
             f"{path}: output contains {stamp!r}, which looks like the clock (today's date or the time): "

@@ -19,9 +19,9 @@ all. So this one piece is an MkDocs hook, and a small one:
   wrapper.
 - ``on_pre_page``: the notebook page waits for its run, before mkdocs-jupyter
   reads it (priority 50). A failing cell fails the build here.
-- ``on_page_content``: under the notebook's H1, the same "Download notebook"
-  and "Open in Colab" buttons as on the Markdown pages (the source notebook,
-  without outputs).
+- ``on_page_content``/``on_post_page``: under the notebook's H1, the same
+  "Download notebook" and "Open in Colab" buttons as on the Markdown pages; the
+  notebook as written (without outputs) is published next to the page.
 
 Its settings are the docexec extension's, read from the same ``markdown_extensions``
 block of ``mkdocs.yml`` with the same ``DOCEXEC_*`` overrides (``docexec.settings``):
@@ -33,6 +33,7 @@ its own execution record.
 from __future__ import annotations
 
 import os
+import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -110,6 +111,16 @@ def on_page_content(html, page, config, files):
     if source is None:
         return html
     colab = colab_url(config.get("repo_url"), f"docs/{page.file.src_uri}")
-    buttons = download_html(Path(source).read_text(encoding="utf-8"), Path(source).name, colab)
+    buttons = download_html(Path(source).name, colab)
     head, h1, rest = html.partition("</h1>")
     return f"{head}{h1}{buttons}{rest}" if h1 else buttons + html
+
+
+def on_post_page(output, page, config):
+    """The notebook as written (no outputs) is published next to its page, for the button."""
+    source = _sources.get(page.file.src_uri)
+    if source is not None:
+        target = Path(page.file.abs_dest_path).parent / Path(source).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return output

@@ -21,15 +21,15 @@ cell ids from the cell's position, ``dumps`` writes keys sorted, so the same
 input gives byte-identical JSON and ``--check`` can compare files.
 
 No MkDocs and no torch here: the docexec extension calls ``page_name``,
-``page_to_notebook`` and ``download_lines`` while it renders a page, and
-``python -m docexec.notebook`` writes ``notebooks/<page>.ipynb`` for the
-"Open in Colab" links (``--check`` reports stale ones instead).
+``download_lines`` while it renders a page, and ``python -m docexec.notebook``
+writes ``docs/notebooks/<page>.ipynb`` (``--check`` reports stale ones instead).
+Those files are committed and published as files of the site: the "Download
+notebook" button links to the page's file, and "Open in Colab" to the committed copy.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import re
 import sys
@@ -53,6 +53,7 @@ ADMONITION = re.compile(
 )
 TAB = re.compile(r'^===[+!]*[ \t]+"(?P<title>[^"]*)"[ \t]*$')
 LINK = re.compile(r"(?<=\]\()(?P<target>[^)\s:]+?)(?=[ )])")  # relative [text](target) links
+FOLDER = "docs/notebooks"  # the generated notebooks: committed, and published with the site
 GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/(?P<owner>[^/]+)/(?P<repo>[^/#?]+?)(?:\.git)?/?$")
 
 Resolve = Callable[[str], Optional[str]]
@@ -127,33 +128,24 @@ def colab_url(repo_url: Optional[str], path: str, branch: str = "main") -> Optio
     return f"https://colab.research.google.com/github/{match['owner']}/{match['repo']}/blob/{branch}/{path}"
 
 
-def download_lines(nb: dict, name: str, repo_url: Optional[str] = None) -> list[str]:
-    """Markdown to put under the page's H1: a "Download notebook" button (the
-    notebook itself, as a data: URI) and, for a GitHub repository, "Open in Colab"
-    on the committed ``notebooks/<name>.ipynb``. Needs attr_list."""
-    colab = colab_url(repo_url, f"notebooks/{name}.ipynb")
-    links = []
-    for label, href, download in _buttons(dumps(nb), f"{name}.ipynb", colab):
-        attrs = f' download="{download}"' if download else ""
-        links.append(f"[{label}]({href}){{ .md-button{attrs} }}")
+def download_lines(name: str, repo_url: Optional[str] = None) -> list[str]:
+    """Markdown to put under the page's H1: "Download notebook" (the page's notebook, a
+    file of the site) and, for a GitHub repository, "Open in Colab" on the committed
+    copy. Needs attr_list. The link is relative to ``docs/``, so MkDocs checks it."""
+    links = [f'[Download notebook](notebooks/{name}.ipynb){{ .md-button download="{name}.ipynb" }}']
+    colab = colab_url(repo_url, f"{FOLDER}/{name}.ipynb")
+    if colab:
+        links.append(f"[Open in Colab]({colab}){{ .md-button }}")
     return ["", " ".join(links), ""]
 
 
-def download_html(text: str, filename: str, colab: Optional[str] = None) -> str:
-    """The same buttons as HTML, for notebook pages (no Markdown extension sees them)."""
-    links = []
-    for label, href, download in _buttons(text, filename, colab):
-        attrs = f' download="{download}"' if download else ""
-        links.append(f'<a class="md-button" href="{href}"{attrs}>{label}</a>')
-    return "<p>" + " ".join(links) + "</p>"
-
-
-def _buttons(text: str, filename: str, colab: Optional[str]) -> list[tuple[str, str, Optional[str]]]:
-    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    buttons = [("Download notebook", f"data:application/x-ipynb+json;base64,{data}", filename)]
+def download_html(filename: str, colab: Optional[str] = None) -> str:
+    """The same buttons as HTML, for notebook pages (no Markdown extension sees them);
+    ``filename`` is published next to the page."""
+    links = [f'<a class="md-button" href="{filename}" download="{filename}">Download notebook</a>']
     if colab:
-        buttons.append(("Open in Colab", colab, None))
-    return buttons
+        links.append(f'<a class="md-button" href="{colab}">Open in Colab</a>')
+    return "<p>" + " ".join(links) + "</p>"
 
 
 def insert_under_h1(lines: list[str], extra: list[str]) -> list[str]:
@@ -308,7 +300,7 @@ def _header(name: str, title: Optional[str], site_url: Optional[str]) -> str:
 
 
 def expected(root: Path, site_url: Optional[str] = None) -> dict[str, str]:
-    """``notebooks/<page>.ipynb`` (relative to ``root``) -> its text, for every page with exec fences."""
+    """``docs/notebooks/<page>.ipynb`` (relative to ``root``) -> its text, for every page with exec fences."""
     snippets = root / "snippets"
 
     def resolve(path: str) -> Optional[str]:
@@ -324,7 +316,7 @@ def expected(root: Path, site_url: Optional[str] = None) -> dict[str, str]:
                 continue
             if name != page.stem:
                 raise ValueError(f"it includes files of snippets/{name}/, not snippets/{page.stem}/")
-            out[f"notebooks/{name}.ipynb"] = dumps(page_to_notebook(lines, resolve, site_url=site_url))
+            out[f"{FOLDER}/{name}.ipynb"] = dumps(page_to_notebook(lines, resolve, site_url=site_url))
         except ValueError as exc:
             raise ValueError(f"docs/{page.name}: {exc}") from None
     return out
@@ -338,9 +330,9 @@ def stale(root: Path, site_url: Optional[str] = None) -> list[str]:
         for path, text in wanted.items()
         if not (root / path).is_file() or (root / path).read_text(encoding="utf-8") != text
     ]
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
-        if f"notebooks/{path.name}" not in wanted:
-            problems.append(f"notebooks/{path.name} (no page docs/{path.stem}.md with exec fences)")
+    for path in sorted((root / FOLDER).glob("*.ipynb")):
+        if f"{FOLDER}/{path.name}" not in wanted:
+            problems.append(f"{FOLDER}/{path.name} (no page docs/{path.stem}.md with exec fences)")
     return problems
 
 
@@ -358,16 +350,16 @@ def main(argv: Optional[list[str]] = None) -> int:
             print("regenerate them with: python -m docexec.notebook", file=sys.stderr)
         return 1 if problems else 0
     wanted = expected(args.root, args.site_url)
-    (args.root / "notebooks").mkdir(exist_ok=True)
+    (args.root / FOLDER).mkdir(parents=True, exist_ok=True)
     for path, text in wanted.items():
         target = args.root / path
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
-    for target in sorted((args.root / "notebooks").glob("*.ipynb")):
-        if f"notebooks/{target.name}" not in wanted:
+    for target in sorted((args.root / FOLDER).glob("*.ipynb")):
+        if f"{FOLDER}/{target.name}" not in wanted:
             target.unlink()
-            print(f"removed notebooks/{target.name} (its page has no exec fences)")
+            print(f"removed {FOLDER}/{target.name} (its page has no exec fences)")
     return 0
 
 

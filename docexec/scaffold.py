@@ -8,7 +8,7 @@ Creates, from the repository root (``--root``):
 - the page's entry in ``mkdocs.yml``'s nav (before the CUDA page, which closes the topic
   list, or at the end of the top-level pages; one line is added, the rest of the file is
   left as it is);
-- ``notebooks/<page>.ipynb``, by running ``python -m docexec.notebook``.
+- ``docs/notebooks/<page>.ipynb``, by running ``python -m docexec.notebook``.
 
 The result builds and passes its tests as it is (``tests/test_scaffold.py`` checks
 that in a copy of the repository); then replace the example with the page's own.
@@ -138,12 +138,12 @@ def scaffold(root: Path, name: str, title: str, *, notebook: bool = True) -> lis
         path.write_text(text, encoding="utf-8")
     config.write_text(nav, encoding="utf-8")
     written = [*files, config]
-    if notebook:  # notebooks/<page>.ipynb, as `python -m docexec.notebook` writes every page's
+    if notebook:  # docs/notebooks/<page>.ipynb, as `python -m docexec.notebook` writes every page's
         subprocess.run(
             [sys.executable, "-m", "docexec.notebook", "--root", str(root)],
             cwd=root, check=True, capture_output=True, text=True,
         )
-        written.append(root / "notebooks" / f"{name}.ipynb")
+        written.append(root / "docs" / "notebooks" / f"{name}.ipynb")
     return written
 
 

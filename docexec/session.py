@@ -136,8 +136,8 @@ class Session:
             key = key_for_runs(file, self.settings.device, runs, self.root)
             key["source"] = source  # the source it ran: if edited since, the next lookup misses
             self.records[file] = Record(runs, False, key)
-        if self.cache is not None and completed(runs):
-            self.cache.put(file, self.settings.device, runs, key)
+            if self.cache is not None and completed(runs):  # under the lock: obtain() returns after it
+                self.cache.put(file, self.settings.device, runs, key)
 
     def obtain(self, job: fences.Job) -> Record:
         """This job's record: waits for its runs if they are still going."""

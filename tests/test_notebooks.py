@@ -22,7 +22,7 @@ from docexec import notebook, notebook_exec
 pytestmark = pytest.mark.notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED = notebook.expected(ROOT)  # notebooks/<page>.ipynb -> text, from docs/*.md and snippets/
+GENERATED = notebook.expected(ROOT)  # docs/notebooks/<page>.ipynb -> text, from docs/*.md and snippets/
 NOTEBOOK_PAGES = sorted((ROOT / "docs").glob("*.ipynb"))
 DEVICES = [
     "cpu",
@@ -62,7 +62,7 @@ def test_page_notebook_runs(path, device, tmp_path):
 
 
 def test_committed_notebooks_are_current():
-    """The Colab links open notebooks/<page>.ipynb from the repository: it must match its page."""
+    """The download buttons and Colab links open docs/notebooks/<page>.ipynb: it must match its page."""
     stale = notebook.stale(ROOT)
     assert not stale, "out of date (run `python -m docexec.notebook`): " + ", ".join(stale)
 

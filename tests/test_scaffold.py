@@ -3,7 +3,7 @@ creates passes the site's checks and its own test, and the strict build executes
 and shows its output on the new page.
 
 The copy holds what a build and the site's tests read (docs/, snippets/, docexec/,
-notebooks/, the tests they need, mkdocs.yml, pyproject.toml); PYTHONPATH points at it,
+docs/notebooks/, the tests they need, mkdocs.yml, pyproject.toml); PYTHONPATH points at it,
 so its docexec and snippets are the ones imported. The build runs every snippet with
 an empty result cache in the copy: about 20 s here (marked ``site``, like the
 browser tests: ``-m "not site"`` leaves it out).
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE, TITLE = "demo_page", "Demo page: made by the scaffold"
-COPIED = ["docs", "snippets", "docexec", "notebooks", "mkdocs.yml", "pyproject.toml",
+COPIED = ["docs", "snippets", "docexec", "mkdocs.yml", "pyproject.toml",
           "tests/conftest.py", "tests/test_site.py", "tests/snippets"]
 
 
@@ -53,7 +53,7 @@ def copy(tmp_path_factory) -> Path:
 
 def test_it_creates_the_page_its_snippets_its_test_its_nav_entry_and_notebook(copy):
     for path in [f"docs/{PAGE}.md", f"snippets/{PAGE}/__init__.py", f"snippets/{PAGE}/first_example.py",
-                 f"tests/snippets/test_{PAGE}.py", f"notebooks/{PAGE}.ipynb"]:
+                 f"tests/snippets/test_{PAGE}.py", f"docs/notebooks/{PAGE}.ipynb"]:
         assert (copy / path).is_file(), path
     page = (copy / f"docs/{PAGE}.md").read_text()
     assert page.startswith(f"# {TITLE}\n") and "\n## Remember\n" in page

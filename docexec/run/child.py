@@ -168,8 +168,8 @@ def _reset_interpreter(pristine: Pristine, script: str) -> None:
 
 
 class Figures:
-    """``plt.show()`` on a machine with a display opens a window per figure and closes them
-    when they are closed. Here each figure is saved as SVG instead, then closed. The SVG is
+    """``plt.show()`` on a machine with a display opens a window per figure and returns when
+    they are closed. Here each figure is saved as SVG instead, then closed. The SVG is
     styled for the site when saved (transparent, grey ink, fixed hash salt, no date); the
     program's view of matplotlib (backend, rcParams, figure size) is left alone."""
 
@@ -178,26 +178,26 @@ class Figures:
         self.count = 0
 
     def install(self, backend_bases) -> None:
+        """Every backend without a window (Agg here) shows a figure through
+        ``FigureManagerBase.show``: ``plt.show()`` calls it once per open figure."""
         figures = self
 
-        @classmethod
-        def pyplot_show(cls, *, block=None):
-            figures.save_all()
+        def show(manager):
+            figures.save(manager)
 
-        backend_bases.FigureManagerBase.pyplot_show = pyplot_show
+        backend_bases.FigureManagerBase.show = show
 
-    def save_all(self) -> None:
+    def save(self, manager) -> None:
         import matplotlib
         from matplotlib._pylab_helpers import Gcf
 
-        for manager in Gcf.get_all_fig_managers():
-            self.count += 1
-            path = os.path.join(self.folder, f"figure-{self.count}.svg")
-            with matplotlib.rc_context({"svg.hashsalt": "docexec", "svg.fonttype": "path"}):
-                manager.canvas.figure.savefig(
-                    path, format="svg", transparent=True, facecolor="none", edgecolor="none", metadata={"Date": None}
-                )
-        Gcf.destroy_all()
+        self.count += 1
+        path = os.path.join(self.folder, f"figure-{self.count}.svg")
+        with matplotlib.rc_context({"svg.hashsalt": "docexec", "svg.fonttype": "path"}):
+            manager.canvas.figure.savefig(
+                path, format="svg", transparent=True, facecolor="none", edgecolor="none", metadata={"Date": None}
+            )
+        Gcf.destroy(manager)  # its window was closed, as plt.show() returns after a reader closes it
 
     def read(self) -> list[str]:
         out = []

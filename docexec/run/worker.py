@@ -63,6 +63,7 @@ class Run:
         self.id = request["id"]
         self.request = request
         self.deadline = time.monotonic() + request["timeout"]
+        self.started = time.time()  # the wall clock at its start, for the judge's clock check
         self.max_output = request["max_output"]
         self.scratch = tempfile.mkdtemp(prefix="docexec-")
         os.mkdir(os.path.join(self.scratch, "figures"))
@@ -142,6 +143,7 @@ class Run:
             "id": self.id,
             "output": raw.replace(os.path.join(self.scratch, "src") + os.sep, ""),
             "status": os.waitstatus_to_exitcode(status),
+            "started": self.started,
             "result": json.loads(result) if result else None,
             **self.stopped,
         }

@@ -1,30 +1,42 @@
 """Cached results: each part of the key invalidates the entry, and nothing stale is ever shown."""
 
 import html
+import json
 import os
 import re
 import textwrap
+import time
+from pathlib import Path
 
 import markdown
 import pytest
 
-from docexec import cache, client, results
+from docexec import cache, session
+from docexec.extension import SnippetError
+from docexec.run import client
+from docexec.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """A project root of its own, so local-module dependencies are recorded inside it."""
+    """A project root of its own, so dependencies are recorded inside it."""
     return tmp_path_factory.mktemp("project")
+
+
+def new_build(**options) -> session.Session:
+    """A new build: only the on-disk cache carries over (MkDocs' hook does this per build)."""
+    return session.begin(Settings.load(options))
 
 
 @pytest.fixture
 def build(project, monkeypatch):
     monkeypatch.chdir(project)
     (project / "snips").mkdir(exist_ok=True)
-    results.LEDGER.clear()
+    builds = []
 
-    def build(name: str = "show", device: str = "cpu") -> str:
-        results.LEDGER.clear()  # a new build: only the on-disk cache carries over
+    def build(name: str = "show", device: str = "cpu", options: str = "") -> str:
+        settle(builds[-1:])  # the previous build's results are cached before this one starts
+        builds.append(new_build(cache_dir=".cache", device=device))
         md = markdown.Markdown(
             extensions=["pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
             extension_configs={
@@ -32,42 +44,69 @@ def build(project, monkeypatch):
                 "docexec.extension": {"cache_dir": ".cache", "device": device},
             },
         )
-        out = md.convert(f'```python exec\n--8<-- "{name}.py"\n```\n')
+        out = md.convert(f'```python exec{options}\n--8<-- "{name}.py"\n```\n')
         return html.unescape(re.sub(r"<[^>]+>", "", out.split("Output")[1]))
 
-    return build
+    build.sessions = builds
+    yield build
+    settle(builds[-1:])
+
+
+def settle(sessions) -> None:
+    """Wait until the results a build ran are in the cache. Needed because of a race in
+    docexec (see test_a_result_is_cached_when_its_page_is_rendered): the future's callback
+    writes the entry on a lane thread, possibly after the page was rendered."""
+    def written(sess, file, record) -> bool:
+        try:
+            return json.loads(sess.cache._entry(file, sess.settings.device).read_text())["key"] == record.key
+        except (OSError, ValueError, KeyError):
+            return False
+
+    deadline = time.monotonic() + 10
+    for sess in sessions:
+        for file, record in list(sess.records.items()):
+            if not record.cached and session.completed(record.runs):
+                while not written(sess, file, record) and time.monotonic() < deadline:
+                    time.sleep(0.02)
 
 
 def write(project, name, source):
     (project / "snips" / name).write_text(textwrap.dedent(source))
 
 
-def last_record():
-    (record,) = results.LEDGER.values()
+def last_record(build):
+    (record,) = build.sessions[-1].records.values()
     return record
 
 
 def test_unchanged_snippet_comes_from_the_cache(project, build):
     write(project, "show.py", "print('first')\n")
-    assert "first" in build() and not last_record().cached
-    assert "first" in build() and last_record().cached
+    assert "first" in build() and not last_record(build).cached
+    assert "first" in build() and last_record(build).cached
+
+
+def test_the_session_of_a_build_is_the_extensions(project, build):
+    write(project, "show.py", "print('same session')\n")
+    build()
+    assert session.current(Settings.load({"cache_dir": ".cache"})) is build.sessions[-1]
+    assert str(project / "snips" / "show.py") in build.sessions[-1].records
 
 
 def test_editing_the_snippet_invalidates(project, build):
     write(project, "show.py", "print('before edit')\n")
     build()
     write(project, "show.py", "print('after edit')\n")
-    assert "after edit" in build() and not last_record().cached
+    assert "after edit" in build() and not last_record(build).cached
 
 
 def test_editing_an_imported_local_module_invalidates(project, build):
     write(project, "helper.py", "VALUE = 1\n")
     write(project, "show.py", "from helper import VALUE\nprint('value', VALUE)\n")
     assert "value 1" in build()
-    assert "snips/helper.py" in last_record().key["deps"]
-    assert "value 1" in build() and last_record().cached
+    assert "snips/helper.py" in last_record(build).key["deps"]
+    assert "value 1" in build() and last_record(build).cached
     write(project, "helper.py", "VALUE = 2\n")
-    assert "value 2" in build() and not last_record().cached
+    assert "value 2" in build() and not last_record(build).cached
 
 
 def test_a_module_loaded_from_its_file_is_a_dependency_too(project, build):
@@ -85,18 +124,45 @@ def test_a_module_loaded_from_its_file_is_a_dependency_too(project, build):
         """,
     )
     assert "value a" in build("by_path")
-    assert "snips/loaded.py" in last_record().key["deps"]
+    assert "snips/loaded.py" in last_record(build).key["deps"]
     write(project, "loaded.py", "VALUE = 'b'\n")
-    assert "value b" in build("by_path") and not last_record().cached
+    assert "value b" in build("by_path") and not last_record(build).cached
+
+
+def test_editing_a_data_file_it_reads_invalidates(project, build):
+    write(project, "table.csv", "a,1\n")
+    write(project, "reader.py", "import os\nprint(open(os.path.join(os.path.dirname(__file__), 'table.csv')).read().strip())\n")
+    assert "a,1" in build("reader")
+    assert set(last_record(build).key["deps"]) == {"snips/table.csv"}
+    assert "a,1" in build("reader") and last_record(build).cached
+    write(project, "table.csv", "b,2\n")
+    assert "b,2" in build("reader") and not last_record(build).cached
+
+
+def test_files_it_writes_or_never_opens_are_no_dependencies(project, build):
+    write(project, "unrelated.txt", "never read\n")
+    write(project, "writer.py", "open('out.txt', 'w').write('x')\nprint('wrote')\n")
+    assert "wrote" in build("writer")
+    assert last_record(build).key["deps"] == {}
+    write(project, "unrelated.txt", "changed\n")
+    assert "wrote" in build("writer") and last_record(build).cached
+
+
+def test_a_deleted_dependency_invalidates(project, build):
+    write(project, "gone_helper.py", "VALUE = 'here'\n")
+    write(project, "uses_gone.py", "try:\n    from gone_helper import VALUE\nexcept ImportError:\n    VALUE = 'gone'\nprint(VALUE)\n")
+    assert "here" in build("uses_gone")
+    (project / "snips" / "gone_helper.py").unlink()
+    assert "gone" in build("uses_gone") and not last_record(build).cached
 
 
 def test_a_new_torch_version_invalidates(project, build, monkeypatch):
     write(project, "show.py", "print('torch-dependent')\n")
     build()
-    assert build() and last_record().cached
+    assert build() and last_record(build).cached
     monkeypatch.setattr(cache, "torch_version", lambda: "9.9.9")
     build()
-    assert not last_record().cached and last_record().key["torch"] == "9.9.9"
+    assert not last_record(build).cached and last_record(build).key["torch"] == "9.9.9"
 
 
 def test_a_new_executor_invalidates(project, build, monkeypatch):
@@ -104,7 +170,7 @@ def test_a_new_executor_invalidates(project, build, monkeypatch):
     build()
     monkeypatch.setattr(cache, "executor_fingerprint", lambda: "changed")
     build()
-    assert not last_record().cached
+    assert not last_record(build).cached
 
 
 def test_each_device_has_its_own_entry(project, build):
@@ -113,33 +179,64 @@ def test_each_device_has_its_own_entry(project, build):
     assert (project / ".cache" / "cpu" / "snips" / "show.json").exists()
     assert not (project / ".cache" / "cuda").exists()
     key = cache.make_key(str(project / "snips" / "show.py"), "cuda", [], project)
-    assert key["device"] == "cuda" and key != last_record().key
+    assert key["device"] == "cuda" and key != last_record(build).key
+
+
+def test_a_changed_fence_option_is_judged_again_on_the_cached_runs(project, build):
+    write(project, "fails.py", "raise ValueError('on purpose')\n")
+    assert "ValueError: on purpose" in build("fails", options=' raises="ValueError"')
+    with pytest.raises(SnippetError, match="raised ValueError: on purpose"):
+        build("fails")
+    assert last_record(build).cached
 
 
 def test_editing_while_it_runs_is_never_cached_as_current(project, build, monkeypatch):
     write(project, "show.py", "print('old source')\n")
-    real_submit = client.Worker.submit
+    real_submit = client.Pool.submit
 
-    def submit_then_edit(self, path, timeout):
-        future = real_submit(self, path, timeout)
+    def submit_then_edit(self, script, title, timeout):
+        future = real_submit(self, script, title, timeout)
         future.result()
         write(project, "show.py", "print('new source')\n")
         return future
 
-    monkeypatch.setattr(client.Worker, "submit", submit_then_edit)
+    monkeypatch.setattr(client.Pool, "submit", submit_then_edit)
     assert "old source" in build()
-    monkeypatch.setattr(client.Worker, "submit", real_submit)
+    monkeypatch.setattr(client.Pool, "submit", real_submit)
     assert "new source" in build()
+
+
+def test_a_result_is_cached_when_its_page_is_rendered(project, monkeypatch):
+    monkeypatch.chdir(project)
+    (project / "snips").mkdir(exist_ok=True)
+    write(project, "slow_put.py", "print('cached at once?')\n")
+    real_put = cache.ResultCache.put
+
+    def slow_put(self, *args):
+        time.sleep(0.5)  # a slow disk: the race decided the same way every time
+        real_put(self, *args)
+
+    monkeypatch.setattr(cache.ResultCache, "put", slow_put)
+    sess = new_build(cache_dir=".cache")
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
+        extension_configs={"pymdownx.snippets": {"base_path": ["snips"]}, "docexec.extension": {"cache_dir": ".cache"}},
+    )
+    md.convert('```python exec\n--8<-- "slow_put.py"\n```\n')
+    try:
+        assert sess.cache.get(str(project / "snips" / "slow_put.py"), "cpu") is not None
+    finally:
+        settle([sess])
 
 
 def test_a_warm_build_starts_no_worker(project, build, monkeypatch):
     write(project, "show.py", "print('warm')\n")
     build()
 
-    def no_worker(*args):
-        raise AssertionError("a warm build must not start the worker (it imports torch)")
+    def no_pool(*args):
+        raise AssertionError("a warm build must not start the workers (they import torch)")
 
-    monkeypatch.setattr(client, "get_worker", no_worker)
+    monkeypatch.setattr(client, "get_pool", no_pool)
     assert "warm" in build()
 
 
@@ -147,7 +244,7 @@ def test_timeouts_are_not_cached(project, build):
     write(project, "slow.py", "import time\ntime.sleep(30)\n")
     md_timeout = "```python exec timeout=1\n--8<-- \"slow.py\"\n```\n"
     for _ in range(2):
-        results.LEDGER.clear()
+        new_build(cache_dir=".cache")
         md = markdown.Markdown(
             extensions=["pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
             extension_configs={
@@ -155,7 +252,80 @@ def test_timeouts_are_not_cached(project, build):
                 "docexec.extension": {"cache_dir": ".cache"},
             },
         )
-        with pytest.raises(Exception, match="still running after 1 s"):
+        with pytest.raises(SnippetError, match="still running after 1 s"):
             md.convert(md_timeout)
     assert not (project / ".cache" / "cpu" / "snips" / "slow.json").exists()
     assert os.path.isdir(project / ".cache")
+
+
+# -- ResultCache and keys, without running anything ------------------------------------
+
+
+def answer(reads=(), output="x\n"):
+    return {"output": output, "status": 0,
+            "result": {"status": 0, "error": None, "figures": [], "reads": list(reads)}}
+
+
+def test_the_key_names_the_files_a_run_read_relative_to_the_root(tmp_path):
+    (tmp_path / "snips").mkdir()
+    snippet, data = tmp_path / "snips" / "s.py", tmp_path / "snips" / "d.txt"
+    snippet.write_text("print(1)\n")
+    data.write_text("data\n")
+    runs = [answer([str(snippet), str(data)]), answer([str(data)])]
+    key = cache.key_for_runs(str(snippet), "cpu", runs, tmp_path)
+    assert key["deps"] == {"snips/d.txt": cache.file_hash(str(data))}  # the snippet itself is its source
+    assert key["source"] == cache.file_hash(str(snippet))
+    assert key["device"] == "cpu" and key["torch"] == cache.torch_version()
+    assert key["executor"] == cache.executor_fingerprint()
+
+
+def test_a_run_that_never_reported_has_no_dependencies(tmp_path):
+    snippet = tmp_path / "s.py"
+    snippet.write_text("print(1)\n")
+    crashed = {"output": "", "status": -11, "result": None}
+    assert cache.key_for_runs(str(snippet), "cpu", [crashed, crashed], tmp_path)["deps"] == {}
+
+
+def test_get_gives_the_runs_and_key_until_a_file_changes(tmp_path):
+    (tmp_path / "snips").mkdir()
+    snippet, data = tmp_path / "snips" / "s.py", tmp_path / "snips" / "d.txt"
+    snippet.write_text("print(1)\n")
+    data.write_text("one\n")
+    runs = [answer([str(data)]), answer([str(data)])]
+    key = cache.key_for_runs(str(snippet), "cpu", runs, tmp_path)
+    store = cache.ResultCache(str(tmp_path / "cache"), str(tmp_path))
+    assert store.get(str(snippet), "cpu") is None
+    store.put(str(snippet), "cpu", runs, key)
+    assert (tmp_path / "cache" / "cpu" / "snips" / "s.json").is_file()
+    assert store.get(str(snippet), "cpu") == (runs, key)
+    assert store.get(str(snippet), "cuda") is None
+    data.write_text("two\n")
+    assert store.get(str(snippet), "cpu") is None
+    data.unlink()
+    assert store.get(str(snippet), "cpu") is None
+
+
+def test_an_unreadable_entry_is_a_miss(tmp_path):
+    snippet = tmp_path / "s.py"
+    snippet.write_text("print(1)\n")
+    store = cache.ResultCache(str(tmp_path / "cache"), str(tmp_path))
+    store.put(str(snippet), "cpu", [answer()], cache.make_key(str(snippet), "cpu", [], tmp_path))
+    (entry,) = (tmp_path / "cache").rglob("*.json")
+    entry.write_text("{not json")
+    assert store.get(str(snippet), "cpu") is None
+    entry.write_text(json.dumps({"runs": []}))
+    assert store.get(str(snippet), "cpu") is None
+
+
+def test_a_snippet_outside_the_project_has_its_own_entry(tmp_path):
+    inside, outside = tmp_path / "root", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    snippet = outside / "s.py"
+    snippet.write_text("print(1)\n")
+    store = cache.ResultCache(str(tmp_path / "cache"), str(inside))
+    key = cache.make_key(str(snippet), "cpu", [], Path(inside))
+    store.put(str(snippet), "cpu", [answer()], key)
+    (entry,) = (tmp_path / "cache").rglob("*.json")
+    assert entry.parent == tmp_path / "cache" / "cpu" / "outside"
+    assert store.get(str(snippet), "cpu") == ([answer()], key)

@@ -1,5 +1,6 @@
 """The extension end to end: Markdown in, HTML out, snippets really executed."""
 
+import base64
 import html
 import re
 import textwrap
@@ -8,9 +9,10 @@ import markdown
 import pytest
 from pymdownx.superfences import fence_code_format
 
-from docexec.check import SnippetError
-from docexec.extension import PageError
-
+from docexec import fences, judge
+from docexec.extension import PageError, SnippetError
+from docexec.session import Session
+from docexec.settings import Settings
 
 MERMAID = {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
 
@@ -38,9 +40,11 @@ def fence(name, options=""):
 
 
 def text_of(html_out: str) -> str:
-    import re
-
     return html.unescape(re.sub(r"<[^>]+>", "", html_out))
+
+
+def test_errors_are_those_of_fences_and_judge():
+    assert PageError is fences.PageError and SnippetError is judge.SnippetError
 
 
 def test_output_is_shown_under_the_code(render):
@@ -48,6 +52,22 @@ def test_output_is_shown_under_the_code(render):
     code, output = out.split('<span class="filename">Output</span>')
     assert "hello.py" in code and "print" in code
     assert "hi 2" in text_of(output)
+
+
+def test_the_output_block_is_plain_html(render):
+    out = render(fence("hello"), hello='print("hi", 1 + 1)\n')
+    block = '<div class="language-text highlight docexec-output"><span class="filename">Output</span><pre><code>hi 2</code></pre></div>'
+    assert block in out
+
+
+def test_spaces_tabs_and_blank_lines_are_kept(render):
+    out = render(fence("spaces"), spaces='print()\nprint("a\\tb  ")\nprint("   ")\nprint("end")\n')
+    assert "<pre><code>\na       b  \n   \nend</code></pre>" in out
+
+
+def test_a_program_that_prints_nothing_has_no_output_block(render):
+    out = render(fence("quiet"), quiet="x = 1\n")
+    assert "docexec-output" not in out and "quiet.py" in out
 
 
 def test_output_is_escaped_text_never_html_or_markdown(render):
@@ -62,13 +82,22 @@ def test_output_is_escaped_text_never_html_or_markdown(render):
 def test_warnings_and_fd_level_writes_are_captured(render):
     source = "import os, warnings\nwarnings.warn('careful')\nos.write(1, b'raw fd\\n')\n"
     out = text_of(render(fence("warn"), warn=source))
-    assert "UserWarning: careful" in out and "raw fd" in out
+    # as Python prints it, the path shortened to the snippet's title
+    assert "warn.py:2: UserWarning: careful\n  warnings.warn('careful')\n" in out
+    assert "raw fd" in out
+
+
+def test_the_output_is_what_a_terminal_shows(render):
+    source = "import sys\nfor i in range(4):\n    sys.stdout.write(f'\\rstep {i}')\nprint()\nprint('\\x1b[1mbold\\x1b[0m')\n"
+    out = render(fence("progress"), progress=source)
+    assert "<pre><code>step 3\nbold</code></pre>" in out
 
 
 def test_expected_error_is_checked_and_shown(render):
     source = "import torch\nprint('before')\ntorch.ones(2) + torch.ones(3)\n"
     out = text_of(render(fence("err", ' raises="RuntimeError"'), err=source))
     assert "Output (raises RuntimeError)" in out
+    assert "before\nTraceback (most recent call last):\n" in out
     assert 'File "err.py", line 3, in <module>' in out
     assert "RuntimeError: The size of tensor a (2) must match" in out
 
@@ -80,11 +109,19 @@ def test_unexpected_error_fails_naming_file_and_line(render):
     message = str(caught.value)
     assert "exec fence at line 3" in message
     assert "bad.py:4: raised ZeroDivisionError" in message
+    assert "ZeroDivisionError: division by zero" in message.split("what it printed:")[1]
+
+
+def test_an_exit_status_must_be_declared(render):
+    source = "import sys\nprint('leaving')\nsys.exit(4)\n"
+    with pytest.raises(SnippetError, match="ended with exit status 4, expected 0"):
+        render(fence("leave"), leave=source)
+    assert "leaving" in text_of(render(fence("leave", " exit=4"), leave=source))
 
 
 def test_nondeterministic_output_fails(render):
     source = "import torch\nprint(torch.rand(2))\n"
-    with pytest.raises(SnippetError, match="output differs between two runs"):
+    with pytest.raises(SnippetError, match="two runs printed different output"):
         render(fence("unseeded"), unseeded=source)
 
 
@@ -114,7 +151,7 @@ def test_snippets_are_isolated_from_each_other(render):
     out = text_of(render(fence("leak") + "\n" + fence("probe"), leak=leak, probe=probe))
     assert "False False False" in out
     assert "torch.float32 True" in out
-    # the executor reseeds each run; the 123 set by the first snippet is gone
+    # each run is seeded from the OS as a new interpreter is; the 123 set by the first snippet is gone
     assert "False False\n" in out
 
 
@@ -123,10 +160,16 @@ def test_mermaid_output_becomes_a_diagram(render):
     assert '<pre class="mermaid"><code>graph TD' in out
 
 
+def test_output_none_shows_no_block(render):
+    out = render(fence("hidden", " output=none"), hidden="print('not' + ' shown')\n")
+    assert "not shown" not in out and "docexec-output" not in out and "hidden.py" in out
+
+
 def test_fences_inside_admonitions_run(render):
     page = '!!! note\n    ```python exec\n    --8<-- "inner.py"\n    ```\n'
     out = render(page, inner="print(6 * 7)\n")
     assert 'class="admonition note"' in out and "42" in text_of(out)
+    assert re.search(r'class="admonition note">.*<pre><code>42</code></pre>.*</div>', out, re.S)
 
 
 def test_execution_can_be_switched_off(render):
@@ -141,6 +184,8 @@ def test_execution_can_be_switched_off(render):
         ('```python\n--8<-- "ok.py:nosuch"\n```\n', "line 2: section 'nosuch' not found in snippet file"),
         ('```python\n--8<-- "ok.py:1:2"\n```\n', "includes by line numbers"),
         ("```python\nprint('pasted')\n```\n", "line 1: a ```python fence must hold only --8<-- includes"),
+        ("```Python\nprint('pasted')\n```\n", "line 1: a ```python fence must hold only --8<-- includes"),
+        ("~~~py\nprint('pasted')\n~~~\n", "line 1: a ```py fence must hold only --8<-- includes"),
         ('```python exec\n--8<-- "ok.py:part"\n```\n', "exec runs whole files"),
         ('```python exec colour=red\n--8<-- "ok.py"\n```\n', "line 1: unknown option(s) colour"),
         ('```python exec\n--8<-- "ok.py"\n--8<-- "ok.py"\n```\n', "exactly one --8<-- include"),
@@ -158,14 +203,17 @@ def test_sections_can_be_shown_without_running(render):
     ok = "import math\n# --8<-- [start:part]\nprint(math.pi)\n# --8<-- [end:part]\n"
     out = text_of(render('```python\n--8<-- "ok.py:part"\n```\n', ok=ok))
     assert "print(math.pi)" in out and "import math" not in out
+    assert "Output" not in out
 
+
+# docexec bug: child.Figures patches FigureManagerBase.pyplot_show, but with the Agg
+# backend (any headless build) pyplot.show() calls backend_agg.show (_Backend.show), which
+# never reaches pyplot_show: no figure is saved, so none is shown or checked.
 
 PLOT = "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()\nprint('drawn')\n"
 
 
 def test_figures_are_embedded_as_svg_with_their_alt_text(render):
-    import base64
-
     out = render(fence("plot", ' alt="A falling line"'), plot=PLOT)
     (img,) = re.findall(r"<img [^>]+>", out)
     assert 'alt="A falling line"' in img and 'class="docexec-figure"' in img
@@ -186,22 +234,9 @@ def test_figures_that_differ_between_runs_fail(render):
         render(fence("noisy", ' alt="x"'), noisy=source)
 
 
-def test_tracebacks_inside_warnings_keep_only_the_snippets_frames(render):
-    source = (
-        "import warnings\n"
-        "warnings.warn('trace:\\n  File \"/elsewhere/lib.py\", line 3, in f\\n    hidden()\\n"
-        "  File \"' + __file__ + '\", line 2, in <module>\\n    shown()')\n"
-    )
-    out = text_of(render(fence("tracewarn"), tracewarn=source).split("Output")[1])
-    assert 'File "tracewarn.py", line 2, in <module>' in out and "shown()" in out
-    assert "elsewhere" not in out and "hidden()" not in out
-
-
 def test_pages_are_queued_in_the_order_mkdocs_builds_them(tmp_path):
-    from docexec.extension import DocexecExtension
-
     for page in ("b.md", "a.md", "index.md", "sub/x.md", "sub/index.md"):
         (tmp_path / page).parent.mkdir(exist_ok=True)
         (tmp_path / page).write_text("# Page\n")
-    pages = DocexecExtension(docs_dir=str(tmp_path)).site_pages()
+    pages = Session(Settings(docs_dir=str(tmp_path))).site_pages()
     assert [p.relative_to(tmp_path).as_posix() for p in pages] == ["index.md", "a.md", "b.md", "sub/index.md", "sub/x.md"]

@@ -41,6 +41,7 @@ def test_raising_snippet_fails_the_build_naming_page_file_and_line(build):
     assert done.returncode != 0
     assert "broken.md" in done.stderr
     assert "snippets/bad.py:3: raised ZeroDivisionError" in done.stderr
+    assert "ZeroDivisionError: division by zero" in done.stderr  # what it printed, as Python prints it
 
 
 def test_missing_snippet_fails_the_build_naming_page_and_file(build):
@@ -65,6 +66,31 @@ def test_a_warm_build_does_not_import_torch(build, tmp_path):
     assert warm.returncode == 0, warm.stderr
     assert "torch imported: False" in warm.stdout
     assert "2.0" in (tmp_path / "site" / "broken" / "index.html").read_text()
+
+
+REPORT_CONFIG = CONFIG + "      docs_dir: docs\n"
+
+
+def test_the_execution_report_says_where_each_result_came_from(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(REPORT_CONFIG)
+    (tmp_path / "docs" / "about").mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "docs" / "about" / "execution.md").write_text("# Execution\n\n<!-- docexec:report -->\n")
+    (tmp_path / "docs" / "page.md").write_text('# Page\n\n```python exec\n--8<-- "ok.py"\n```\n')
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "ok.py").write_text("print('reported')\n")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q"]
+    cold = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert cold.returncode == 0, cold.stderr
+    assert "docexec: 1 snippets on cpu: 1 ran in this build, 0 from the cache" in cold.stderr
+    report = (tmp_path / "site" / "about" / "execution" / "index.html").read_text()
+    assert '<a href="../../page/">page.md</a>' in report  # a link MkDocs resolved to the page
+    assert "<code>ok.py</code>" in report and "<td>ran</td>" in report
+    warm = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    assert "docexec: 1 snippets on cpu: 0 ran in this build, 1 from the cache" in warm.stderr
+    assert "<td>cache</td>" in (tmp_path / "site" / "about" / "execution" / "index.html").read_text()
+    assert "reported" in (tmp_path / "site" / "page" / "index.html").read_text()
 
 
 NOTEBOOK_CONFIG = """

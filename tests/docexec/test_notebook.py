@@ -1,6 +1,5 @@
 """docexec.notebook: a page's Markdown source -> a notebook, on small pages written here."""
 
-import base64
 import json
 import re
 from pathlib import Path
@@ -168,30 +167,22 @@ def test_page_name():
         notebook.page_name(mixed)
 
 
-def test_download_lines(snippets):
-    nb = convert(snippets)
-    lines = notebook.download_lines(nb, "page")
-    assert lines[0] == lines[-1] == ""
-    (link,) = re.findall(r"\(data:application/x-ipynb\+json;base64,([A-Za-z0-9+/=]+)\)", lines[1])
-    assert base64.b64decode(link).decode() == notebook.dumps(nb)
-    assert lines[1].endswith('{ .md-button download="page.ipynb" }')
-    assert "colab" not in lines[1]
-    assert "colab" not in "".join(notebook.download_lines(nb, "page", "https://gitlab.com/me/site"))
-
-    with_colab = notebook.download_lines(nb, "page", "https://github.com/me/site.git")[1]
-    assert with_colab.endswith(
-        "[Open in Colab](https://colab.research.google.com/github/me/site/blob/main/notebooks/page.ipynb){ .md-button }"
-    )
+def test_download_lines():
+    lines = notebook.download_lines("page")
+    assert lines == ["", '[Download notebook](notebooks/page.ipynb){ .md-button download="page.ipynb" }', ""]
+    assert "colab" not in "".join(notebook.download_lines("page", "https://gitlab.com/me/site"))
+    with_colab = notebook.download_lines("page", "https://github.com/me/site.git")[1]
+    colab = "https://colab.research.google.com/github/me/site/blob/main/docs/notebooks/page.ipynb"
+    assert with_colab.endswith(f"[Open in Colab]({colab}){{ .md-button }}")
     html = markdown.markdown(with_colab, extensions=["attr_list"])
-    assert '<a class="md-button" download="page.ipynb" href="data:application/x-ipynb+json;base64,' in html
-    colab = "https://colab.research.google.com/github/me/site/blob/main/notebooks/page.ipynb"
+    assert '<a class="md-button" download="page.ipynb" href="notebooks/page.ipynb">' in html
     assert f'<a class="md-button" href="{colab}">' in html
 
 
 def test_download_html_matches():
-    html = notebook.download_html("{}\n", "nb.ipynb", "https://colab.example/x")
+    html = notebook.download_html("nb.ipynb", "https://colab.example/x")
     assert html == (
-        '<p><a class="md-button" href="data:application/x-ipynb+json;base64,e30K" download="nb.ipynb">'
+        '<p><a class="md-button" href="nb.ipynb" download="nb.ipynb">'
         'Download notebook</a> <a class="md-button" href="https://colab.example/x">Open in Colab</a></p>'
     )
 
@@ -208,22 +199,22 @@ def test_cli_check_finds_missing_stale_and_orphans(snippets, capsys):
     (root / "docs" / "index.md").write_text("# Home\n")
 
     assert notebook.main(["--root", str(root), "--check"]) == 1
-    assert "notebooks/page.ipynb (missing)" in capsys.readouterr().err
+    assert "docs/notebooks/page.ipynb (missing)" in capsys.readouterr().err
 
     assert notebook.main(["--root", str(root)]) == 0
-    assert sorted(p.name for p in (root / "notebooks").iterdir()) == ["page.ipynb"]
-    written = (root / "notebooks" / "page.ipynb").read_text()
+    assert sorted(p.name for p in (root / "docs" / "notebooks").iterdir()) == ["page.ipynb"]
+    written = (root / "docs" / "notebooks" / "page.ipynb").read_text()
     assert notebook.main(["--root", str(root), "--check"]) == 0
 
     (snippets / "page" / "first.py").write_text("x = 2\n")  # the page's code changed
-    (root / "notebooks" / "gone.ipynb").write_text("{}")  # a page was deleted
+    (root / "docs" / "notebooks" / "gone.ipynb").write_text("{}")  # a page was deleted
     capsys.readouterr()
     assert notebook.main(["--root", str(root), "--check"]) == 1
     err = capsys.readouterr().err
-    assert "notebooks/page.ipynb (stale)" in err
-    assert "notebooks/gone.ipynb (no page" in err
-    assert (root / "notebooks" / "page.ipynb").read_text() == written  # --check writes nothing
+    assert "docs/notebooks/page.ipynb (stale)" in err
+    assert "docs/notebooks/gone.ipynb (no page" in err
+    assert (root / "docs" / "notebooks" / "page.ipynb").read_text() == written  # --check writes nothing
 
     assert notebook.main(["--root", str(root)]) == 0
-    assert not (root / "notebooks" / "gone.ipynb").exists()
-    assert "x = 2" in (root / "notebooks" / "page.ipynb").read_text()
+    assert not (root / "docs" / "notebooks" / "gone.ipynb").exists()
+    assert "x = 2" in (root / "docs" / "notebooks" / "page.ipynb").read_text()
