@@ -10,14 +10,15 @@ reader would; the copy-button clicks come last, after the screenshots.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 
 import pytest
 
 from .conftest import (
-    ALL_PAGES, AXE_CORE_VERSION, DOCS, PAGES, PHONE, SCREENSHOTS, axe_core_js, axe_core_version, diagram_count,
-    html_file, missing, page_id, page_path, run_axe, snippet_as_included, source_pages,
+    ALL_PAGES, AXE_CORE_VERSION, DOCS, PHONE, ROOT, SCREENSHOTS, axe_core_js, axe_core_version,
+    diagram_count, html_file, missing, page_id, page_path, run_axe, snippet_as_included, source_pages,
 )
 
 FAILING_IMPACTS = {"serious", "critical"}
@@ -141,6 +142,67 @@ def test_loads_whole_with_the_network_blocked(desktop, site):
         assert not mermaid, "a page without diagrams loaded Mermaid"
 
 
+# Page weight. A page's own bytes are its HTML plus whatever it requests outside the
+# files every page shares (Material's CSS and JS, ours, the search index, the sitemap,
+# Mermaid). Budget: 200 KB uncompressed, about 40 KB as GitHub Pages sends it (gzip).
+# Why: a page is prose plus its snippets, each shown as highlighted code and its
+# output, about 7 KB of HTML per snippet, on a 17 KB page frame; figures are inline
+# SVG (30 KB each on backward/). The largest page, backward/, is 183 KB once its
+# notebook is a file rather than base64 in the page: 18 snippets and 2 figures. A
+# page past 200 KB holds more than about 25 snippets and reads better as two pages.
+# What it catches is data a page carries and does not show: a base64 copy of its
+# notebook (50 KB on backward/), a stylesheet for widgets it has none of.
+PAGE_BUDGET = 200_000
+# Every request of a first visit, shared assets included: Mermaid (3.6 MB, only on
+# pages with a diagram) + Material, our scripts and the search index (about 0.6 MB)
+# + the page's own budget, with a margin for Material updates.
+VISIT_BUDGET = 5_000_000
+SHARED = re.compile(r"^(?:(?:assets|javascripts|stylesheets|search)/|sitemap\.xml)")  # Material's instant loading reads the sitemap
+WEIGHTS = ROOT / "build" / "page-weight.txt"
+
+
+@pytest.fixture(scope="module")
+def page_weights():
+    """One line per page, written to build/page-weight.txt once the module is done."""
+    lines: dict[str, str] = {}
+    yield lines
+    if lines:
+        WEIGHTS.parent.mkdir(exist_ok=True)
+        WEIGHTS.write_text("".join(lines[p] + "\n" for p in ALL_PAGES if p in lines))
+
+
+def test_page_weight_is_within_budget(desktop, site, page_weights, capsys):
+    """Each page's transfer size on a first visit (fresh browser context, every request
+    the page made until the network was idle), printed and written to build/page-weight.txt."""
+    entries = desktop.page.evaluate(
+        """() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+                 .map(e => ({url: e.name, transfer: e.transferSize, body: e.encodedBodySize}))"""
+    )
+    site_root = desktop.url[: len(desktop.url) - len(desktop.path)]
+    own = [e for e in entries if not SHARED.match(e["url"].removeprefix(site_root))]
+    own_bytes = sum(e["body"] for e in own)
+    visit_bytes = sum(e["transfer"] for e in entries)
+    html = html_file(site.dir, desktop.path).read_bytes()
+    line = (
+        f"{desktop.path or '/':<28} page {own_bytes / 1000:6.1f} KB ({len(gzip.compress(html)) / 1000:5.1f} KB gzipped HTML)"
+        f"   first visit {visit_bytes / 1000:7.1f} KB in {len(entries)} requests"
+    )
+    page_weights[desktop.path] = line
+    with capsys.disabled():
+        print(f"\npage weight: {line}")
+    assert visit_bytes <= VISIT_BUDGET, f"{visit_bytes} bytes on a first visit, budget {VISIT_BUDGET}: {entries}"
+    if own_bytes > PAGE_BUDGET and desktop.path.rstrip("/") + ".ipynb" in {p.name for p in DOCS.glob("*.ipynb")}:
+        styles = sum(len(m) for m in re.findall(rb"<style.*?</style>", html, re.S))
+        pytest.xfail(f"{own_bytes} bytes, {styles} of them inline <style>: mkdocs-jupyter's template inlines "
+                     "JupyterLab's stylesheet into every notebook page, for widgets it does not have")
+    hidden = sum(len(m) for m in re.findall(rb'href="(data:[^"]*)"', html))  # downloads carried inline
+    assert own_bytes <= PAGE_BUDGET, (
+        f"{desktop.path}: {own_bytes} bytes of its own, budget {PAGE_BUDGET} ({hidden} in data: links the page "
+        "does not show; a long page is two pages): "
+        + ", ".join(f"{e['url'].removeprefix(site_root)} {e['body']}" for e in own)
+    )
+
+
 def test_diagrams_are_drawn_and_labelled(desktop, site):
     """Every ```mermaid block became an <svg>, in a host that has a text alternative."""
     diagrams = desktop.page.evaluate(
@@ -164,9 +226,8 @@ def test_diagrams_are_drawn_and_labelled(desktop, site):
 
 def test_output_blocks_hold_text_only(desktop, site):
     """What a snippet printed is shown as text: nothing but the highlighter's <span>s
-    inside an output block, no <script> in one, and no dialog opened on the page."""
-    if desktop.path not in PAGES:
-        pytest.skip("no executed output on the 404 page")
+    inside an output block, no <script> in one, and no dialog opened on the page. (Pages
+    without executed output, such as the 404 page, are checked too: none, and no dialog.)"""
     found = desktop.page.evaluate(
         """() => {
             const blocks = [...document.querySelectorAll(".highlight")].filter(b => {
@@ -222,9 +283,8 @@ def test_axe_dark(desktop):
 def test_copy_buttons_copy_exactly_the_snippet(desktop):
     """Material's copy button on each code block titled with a snippet file puts that
     file on the clipboard, as pymdownx.snippets included it: no output, no prompt, no
-    line numbers (Material trims trailing whitespace). Every such block on the page."""
-    if not python_fences(desktop.path):
-        pytest.skip("no Python code blocks on this page")
+    line numbers (Material trims trailing whitespace). Every such block on the page; a
+    page without Python fences must show none (nothing to copy is checked, not skipped)."""
     page = desktop.page
     blocks = page.locator(".highlight:has(> .filename)")
     checked = []
