@@ -30,20 +30,18 @@ notebook" button links to the page's file, and "Open in Colab" to the committed 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
 from pathlib import Path
 from typing import Callable, Optional
 
-from docexec import directive
+from docexec import directive, fences
+from docexec.cache import torch_version
+from docexec.settings import Settings
 
-TORCH_VERSION = "2.13.0"  # the version the site documents; tests compare it with pyproject.toml
-INSTALL = f"pip install torch=={TORCH_VERSION} numpy"
-SITE_NAME = "Autograd, executed"
-PYTHON_LANGS = {"python", "py", "python3", "pycon"}
-
-INCLUDE = re.compile(r'^[ \t]*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
+INCLUDE = fences.INCLUDE
 MACHINERY = re.compile(r"^[ \t]*-{1,}8<-{1,}")  # any pymdownx.snippets line (include or block marker)
 SECTION_MARKER = re.compile(
     r"(?<!;)-{1,}8<-{1,}[ \t]+\[[ \t]*(?:start|end)[ \t]*:[ \t]*[a-z][-_0-9a-z]*[ \t]*\]", re.I
@@ -77,16 +75,18 @@ def page_name(lines: list[str]) -> Optional[str]:
     return folders.pop()
 
 
-def page_to_notebook(lines: list[str], resolve: Resolve, *, site_url: Optional[str] = None) -> dict:
+def page_to_notebook(lines: list[str], resolve: Resolve, settings: Settings = Settings()) -> dict:
     """The notebook for one page. ``resolve("page/file.py")`` gives the file's path.
+    Its header names the site and the install line from ``settings`` (``mkdocs.yml``).
 
-    With ``site_url``, relative links (``backward.md#x``, ``#x``) point to the
+    With ``settings.site_url``, relative links (``backward.md#x``, ``#x``) point to the
     published site instead, since they lead nowhere inside a notebook.
     """
     name = page_name(lines)
     if name is None:
         raise ValueError("the page has no exec fences; there is nothing to run")
     items = _items(list(lines), resolve)
+    site_url = settings.site_url
     if site_url:
         base = site_url.rstrip("/") + "/"
         items = [
@@ -99,14 +99,14 @@ def page_to_notebook(lines: list[str], resolve: Resolve, *, site_url: Optional[s
         cells[0]["source"] = rest.strip("\n")
         if not cells[0]["source"]:
             cells.pop(0)
-    cells.insert(0, _markdown(_header(name, title, site_url)))
+    cells.insert(0, _markdown(_header(name, title, settings)))
     for index, cell in enumerate(cells, start=1):
         cell["id"] = f"cell-{index:04d}"
         cell["source"] = cell["source"].splitlines(keepends=True)
     return {
         "cells": cells,
         "metadata": {
-            "docexec": {"page": f"docs/{name}.md", "torch": TORCH_VERSION},
+            "docexec": {"page": f"docs/{name}.md", "torch": _public_torch()},
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
         },
@@ -190,25 +190,20 @@ def _items(lines: list[str], resolve: Resolve) -> list[tuple[str, str, dict]]:
     return items
 
 
+def _public_torch() -> str:
+    return torch_version().split("+")[0]
+
+
 def _fence(block: list[str], opened, resolve: Resolve, start: int) -> list[tuple[str, str, dict]]:
     info = opened["info"]
-    words = info.split()
-    lang = words[0].lstrip(".{") if words else ""
-    if lang not in PYTHON_LANGS:
+    if not directive.is_python(info):
         return [("md", line, {}) for line in block]
     if not directive.is_exec(info):
         return []  # a section of a file: not runnable alone
-    parsed = directive.parse(info)
-    body = [line for line in block[1:-1] if line.strip()]
-    match = INCLUDE.match(body[0]) if len(body) == 1 else None
-    if not match or ":" in match["target"]:
-        raise ValueError(f"line {start + 1}: an exec fence must hold exactly one whole-file --8<-- include")
-    path = resolve(match["target"])
-    if path is None:
-        raise ValueError(f"line {start + 1}: snippet file {match['target']!r} not found")
+    target, path, parsed = fences.exec_target(block[1:-1], info, start + 1, resolve)  # the extension's rules
     source = Path(path).read_text(encoding="utf-8")
     source = "".join(line for line in source.splitlines(keepends=True) if not SECTION_MARKER.search(line))
-    meta: dict = {"snippet": match["target"]}
+    meta: dict = {"snippet": target}
     if parsed.raises:
         meta["raises"] = parsed.raises
     if parsed.output != "text":
@@ -278,17 +273,18 @@ def _markdown(text: str) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "source": text}
 
 
-def _header(name: str, title: Optional[str], site_url: Optional[str]) -> str:
+def _header(name: str, title: Optional[str], settings: Settings) -> str:
     page = f"`docs/{name}.md`"
-    if site_url:
-        page = f"[{page}]({site_url.rstrip('/')}/{name}/)"
+    if settings.site_url:
+        page = f"[{page}]({settings.site_url.rstrip('/')}/{name}/)"
+    site = f" of *{settings.site_name}*" if settings.site_name else ""
     note = (
-        f"> This notebook was generated from the page {page} of *{SITE_NAME}*; "
-        f"edit the page, not this notebook. The outputs on the site come from PyTorch {TORCH_VERSION}. "
+        f"> This notebook was generated from the page {page}{site}; "
+        f"edit the page, not this notebook. The outputs on the site come from PyTorch {_public_torch()}. "
         "Every code cell is a complete program that picks its device itself (`cuda` when there is "
         "a GPU, else `cpu`). Install what the cells need with:\n"
         ">\n"
-        f"> ```\n> {INSTALL}\n> ```\n"
+        f"> ```\n> {settings.install}\n> ```\n"
         ">\n"
         "> Cells tagged `raises-exception` raise an error on purpose: the one the page explains. "
         '"Run all" may stop there; run the cells after it to go on.'
@@ -299,9 +295,12 @@ def _header(name: str, title: Optional[str], site_url: Optional[str]) -> str:
 # -- command line -------------------------------------------------------------
 
 
-def expected(root: Path, site_url: Optional[str] = None) -> dict[str, str]:
-    """``docs/notebooks/<page>.ipynb`` (relative to ``root``) -> its text, for every page with exec fences."""
+def expected(root: Path, settings: Optional[Settings] = None) -> dict[str, str]:
+    """``docs/notebooks/<page>.ipynb`` (relative to ``root``) -> its text, for every page with exec fences.
+    ``settings``: the docexec block of ``root/mkdocs.yml`` unless given."""
     snippets = root / "snippets"
+    if settings is None:
+        settings = Settings.from_mkdocs_yml(root / "mkdocs.yml")
 
     def resolve(path: str) -> Optional[str]:
         file = snippets / path
@@ -316,15 +315,15 @@ def expected(root: Path, site_url: Optional[str] = None) -> dict[str, str]:
                 continue
             if name != page.stem:
                 raise ValueError(f"it includes files of snippets/{name}/, not snippets/{page.stem}/")
-            out[f"{FOLDER}/{name}.ipynb"] = dumps(page_to_notebook(lines, resolve, site_url=site_url))
+            out[f"{FOLDER}/{name}.ipynb"] = dumps(page_to_notebook(lines, resolve, settings))
         except ValueError as exc:
             raise ValueError(f"docs/{page.name}: {exc}") from None
     return out
 
 
-def stale(root: Path, site_url: Optional[str] = None) -> list[str]:
+def stale(root: Path, settings: Optional[Settings] = None) -> list[str]:
     """The notebooks that are missing, out of date, or left over from a deleted page."""
-    wanted = expected(root, site_url)
+    wanted = expected(root, settings)
     problems = [
         f"{path} (missing)" if not (root / path).is_file() else f"{path} (stale)"
         for path, text in wanted.items()
@@ -342,14 +341,17 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
     parser.add_argument("--site-url", default=None, help="point relative links to this published site")
     args = parser.parse_args(argv)
+    settings = Settings.from_mkdocs_yml(args.root / "mkdocs.yml")
+    if args.site_url:
+        settings = dataclasses.replace(settings, site_url=args.site_url)
     if args.check:
-        problems = stale(args.root, args.site_url)
+        problems = stale(args.root, settings)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
             print("regenerate them with: python -m docexec.notebook", file=sys.stderr)
         return 1 if problems else 0
-    wanted = expected(args.root, args.site_url)
+    wanted = expected(args.root, settings)
     (args.root / FOLDER).mkdir(parents=True, exist_ok=True)
     for path, text in wanted.items():
         target = args.root / path

@@ -84,6 +84,35 @@ class Settings:
             raise SettingsError("docexec: max_output must be positive and lanes 0 or more")
         return settings
 
+    @classmethod
+    def from_mkdocs_yml(cls, path, environ=None) -> "Settings":
+        """The settings of the ``docexec.extension`` block of an ``mkdocs.yml`` (for the
+        command-line tools; MkDocs hands the extension the same block). Defaults when the
+        file or the block is missing. ``!ENV`` values are read from the environment."""
+        import yaml
+
+        environ = os.environ if environ is None else environ
+
+        class Loader(yaml.SafeLoader):
+            pass
+
+        def env(loader, node):
+            names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+            *variables, default = names if len(names) > 1 else (*names, None)
+            return next((environ[name] for name in variables if name in environ), default)
+
+        Loader.add_constructor("!ENV", env)
+        Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                config = yaml.load(handle, Loader=Loader) or {}
+        except FileNotFoundError:
+            return cls.load({}, environ)
+        for entry in config.get("markdown_extensions") or []:
+            if isinstance(entry, dict) and "docexec.extension" in entry:
+                return cls.load(dict(entry["docexec.extension"] or {}), environ)
+        return cls.load({}, environ)
+
     @property
     def root(self) -> str:
         """Where the build runs: paths in the settings are relative to it."""

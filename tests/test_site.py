@@ -6,11 +6,18 @@ from pathlib import Path
 import markdown
 import pytest
 
+from docexec.fences import INCLUDE
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SNIPPETS, TESTS = ROOT / "docs", ROOT / "snippets", ROOT / "tests" / "snippets"
-INCLUDE = re.compile(r'^\s*-+8<-+\s+"([^":]+)(?::[^"]*)?"\s*$', re.M)
 PAGES = sorted(DOCS.glob("*.md"))
 SNIPPET_FILES = sorted(p for p in SNIPPETS.glob("*/*.py") if p.name != "__init__.py")
+
+
+def _included(page: Path) -> list[str]:
+    """The files a page includes (a named section counts as its file)."""
+    lines = page.read_text().split("\n")
+    return [m["target"].partition(":")[0] for line in lines if (m := INCLUDE.match(line)) and not m["target"].startswith(";")]
 
 
 def convert_without_running(page: Path) -> str:
@@ -34,9 +41,17 @@ def test_every_include_on_the_page_resolves(page):
 def test_every_snippet_is_shown_on_its_page(snippet):
     page = DOCS / f"{snippet.parent.name}.md"
     assert page.exists(), f"snippets/{snippet.parent.name}/ has no page docs/{page.name}"
-    included = set(INCLUDE.findall(page.read_text()))
-    assert f"{snippet.parent.name}/{snippet.name}" in included, (
-        f"{snippet.relative_to(ROOT)} is used by no page: include it in docs/{page.name} or delete it"
+    included = set(_included(page))
+    if f"{snippet.parent.name}/{snippet.name}" in included:
+        return
+    # A shared helper module (README, "Adding a snippet"): imported by a snippet the page shows.
+    importers = [
+        name for name in included
+        if re.search(rf"^\s*(from\s+{snippet.stem}\s+import|import\s+{snippet.stem}\b)", (SNIPPETS / name).read_text(), re.M)
+    ]
+    assert importers, (
+        f"{snippet.relative_to(ROOT)} is used by no page: include it in docs/{page.name}, import it from a "
+        "snippet shown there (a shared helper module), or delete it"
     )
 
 
@@ -48,7 +63,7 @@ def test_snippet_folders_mirror_pages_and_tests(folder):
 
 def test_pages_include_only_their_own_snippets():
     for page in PAGES:
-        for target in INCLUDE.findall(page.read_text()):
+        for target in _included(page):
             assert target.split("/")[0] == page.stem, f"docs/{page.name} includes {target}"
 
 

@@ -1,6 +1,7 @@
 """docexec.notebook: a page's Markdown source -> a notebook, on small pages written here."""
 
 import json
+import dataclasses
 import re
 from pathlib import Path
 
@@ -8,6 +9,8 @@ import markdown
 import nbformat
 import pytest
 
+from docexec.cache import torch_version
+from docexec.settings import Settings
 from docexec import notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +77,8 @@ def convert(snippets, text=PAGE, **kwargs):
         file = snippets / path
         return str(file) if file.is_file() else None
 
-    return notebook.page_to_notebook(text.split("\n"), resolve, **kwargs)
+    settings = Settings.from_mkdocs_yml(ROOT / "mkdocs.yml")  # the site's own name and install line
+    return notebook.page_to_notebook(text.split("\n"), resolve, dataclasses.replace(settings, **kwargs))
 
 
 def source(cell):
@@ -130,8 +134,11 @@ def test_header_says_where_it_comes_from_and_what_to_install(snippets):
 
 
 def test_torch_version_is_the_pinned_one():
+    """One source: the installed torch (package metadata), which must be the pyproject pin,
+    as must the install line the notebooks show (mkdocs.yml)."""
     pinned = re.search(r'"torch==([^"]+)"', (ROOT / "pyproject.toml").read_text())[1]
-    assert notebook.TORCH_VERSION == pinned
+    assert torch_version().split("+")[0] == pinned
+    assert f"torch=={pinned}" in Settings.from_mkdocs_yml(ROOT / "mkdocs.yml").install
 
 
 def test_output_is_deterministic_and_valid(snippets):
