@@ -1,14 +1,18 @@
 """Build-time execution of the snippets shown on the site.
 
-The pieces, in the order a build uses them:
+How a fence becomes output, in the order a build uses the modules:
 
-* ``extension``: the Python-Markdown extension. It finds ``exec`` fences,
-  checks their ``--8<--`` include, runs the file and writes its output under it.
-* ``client``: starts one worker process and asks it to run files.
-* ``worker``: imports torch once, then forks a fresh child per run (and, for
-  a notebook page, the Jupyter kernel that ``notebook_exec`` talks to).
-* ``child``: what runs inside that child: capture output, run, report.
+* ``settings``: the one settings object (``mkdocs.yml``'s docexec block, then ``DOCEXEC_*``).
+* ``fences`` (with ``directive``): read a page's fences, check includes, parse options.
+* ``session``: one build: queue every snippet, hand each page its results, cache them.
+* ``run``: ``client`` (two workers, lanes), ``worker`` (fork server), ``child`` (inside
+  the fork: become ``python file.py``), ``preload`` (modules imported ahead, hidden).
+* ``judge``: may the runs be published, and what do they show.
+* ``terminal`` and ``render``: what a terminal shows, as an HTML output block.
+* ``report``: the execution report. ``cache``: result keys. ``cuda_records``: GPU outputs.
+* ``notebook``, ``notebook_exec``, ``mkdocs_hooks``: each page as a notebook, and the
+  notebook page. ``extension``: the Python-Markdown glue. ``errors``: what they raise.
 """
 
 # Part of every cache key: bump it when a change here can alter an output.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
