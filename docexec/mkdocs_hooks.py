@@ -36,6 +36,7 @@ import os
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -62,6 +63,15 @@ def _cache_dir(settings: Settings) -> str:
     return os.path.join(settings.cache_dir or os.path.join(".cache", "docexec"), "notebooks")
 
 
+def _is_page(path, config) -> bool:
+    """Whether mkdocs-jupyter renders this notebook as a page: the generated notebooks under
+    ``docs/notebooks/`` are files to download, not pages, and are neither run nor changed."""
+    if ".ipynb_checkpoints" in Path(path).parts:
+        return False
+    plugin = config["plugins"].get("mkdocs-jupyter")
+    return plugin is None or plugin.should_include(SimpleNamespace(abs_src_path=str(path)))
+
+
 def on_config(config):
     options = config["mdx_configs"].setdefault("docexec.extension", {})
     if _command.get("name") == "serve":
@@ -73,7 +83,7 @@ def on_config(config):
     _runs.clear()
     if settings.execute:
         for path in sorted(Path(config["docs_dir"]).rglob("*.ipynb")):
-            if ".ipynb_checkpoints" not in path.parts:
+            if _is_page(path, config):
                 _runs[str(path.resolve())] = _pool.submit(execute_cached, path, _cache_dir(settings), settings.device)
     return config
 
@@ -83,7 +93,7 @@ def on_files(files, config):
     settings = _settings["build"]
     execute, device, cache_dir = settings.execute, settings.device, _cache_dir(settings)
     for file in files:
-        if not file.src_uri.endswith(".ipynb"):
+        if not file.src_uri.endswith(".ipynb") or not _is_page(file.abs_src_path, config):
             continue
         _sources[file.src_uri] = file.abs_src_path
         if execute:
