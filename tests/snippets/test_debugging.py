@@ -5,6 +5,30 @@ import math
 import pytest
 import torch
 
+def _tbptt_by_hand(device, carry_state):
+    torch.manual_seed(0)
+    rnn = torch.nn.RNN(input_size=2, hidden_size=4, batch_first=True).to(device)
+    head = torch.nn.Linear(4, 1).to(device)
+    opt = torch.optim.SGD([*rnn.parameters(), *head.parameters()], lr=0.1)
+    seq, tgt = torch.randn(1, 12, 2, device=device), torch.randn(1, 12, 1, device=device)
+    h, losses = torch.zeros(1, 1, 4, device=device), []
+    for x, y in zip(seq.split(4, dim=1), tgt.split(4, dim=1)):
+        start = h.detach() if carry_state else torch.zeros(1, 1, 4, device=device)
+        out, h = rnn(x, start)
+        loss = torch.nn.functional.mse_loss(head(out), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return rnn, losses
+
+
+def _grad_at(f, point, device):
+    x = torch.tensor(point, device=device, requires_grad=True)
+    f(x).sum().backward()
+    return x.grad.tolist()
+
+
 def test_anomaly_mode_names_the_function(run_snippet, device):
     with pytest.raises(RuntimeError, match=r"Function 'SqrtBackward0' returned nan values in its 0th output\."):
         run_snippet("debugging/anomaly_mode.py")
@@ -168,3 +192,94 @@ def test_saved_tensor_hooks(run_snippet, device):
     for g, p in zip(ns.grads, ns.plain):
         assert g.device.type == device and torch.equal(g, p)
     assert ns.out.splitlines()[-2:] == ["same gradients: True", "same gradients with save_on_cpu: True"]
+
+
+def test_tbptt_without_detach_fails(run_snippet, device, capsys):
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        run_snippet("debugging/tbptt_error.py")
+    assert capsys.readouterr().out.splitlines()[0].startswith("chunk 0: loss")
+
+
+def test_tbptt_retain_graph_hits_the_inplace_check(run_snippet, device, capsys):
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        run_snippet("debugging/tbptt_retain_graph.py")
+    assert len(capsys.readouterr().out.splitlines()) == 1  # chunk 0 trained, chunk 1 failed
+
+
+def test_tbptt_detach(run_snippet, device):
+    ns = run_snippet("debugging/tbptt_detach.py")
+    assert ns.h.device.type == device
+    losses = [float(line.split("loss")[1]) for line in ns.out.splitlines()]
+    assert len(losses) == 3
+    rnn, expected = _tbptt_by_hand(device, carry_state=True)
+    assert losses == pytest.approx(expected, abs=1e-4)
+    for p, q in zip(ns.rnn.parameters(), rnn.parameters()):
+        assert torch.allclose(p, q, atol=1e-6)
+    # the carried values matter: restarting each chunk from zeros gives other losses
+    _, restarted = _tbptt_by_hand(device, carry_state=False)
+    assert restarted[0] == pytest.approx(expected[0]) and restarted[1] != pytest.approx(expected[1])
+
+
+def test_gan_without_detach_fails(run_snippet, device, capsys):
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        run_snippet("debugging/gan_no_detach.py")
+    out = capsys.readouterr().out
+    assert out == "G's gradients after the D step: [True, True, True, True]\n"
+
+
+def test_gan_detach(run_snippet, device):
+    ns = run_snippet("debugging/gan_detach.py")
+    assert ns.real.device.type == device
+    assert "G's gradients after the D step: [False, False, False, False]" in ns.out
+    assert all(p.grad is not None for p in ns.G.parameters())  # the generator step reached G
+    assert ns.d_loss.item() > 0 and ns.g_loss.item() > 0
+    # g_loss was computed with D after its step, on the fakes from before G's step
+    with torch.no_grad():
+        expected = torch.nn.functional.binary_cross_entropy_with_logits(ns.D(ns.fake), ns.ones)
+    assert ns.g_loss.item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_nan_gradient_through_where(run_snippet, device):
+    ns = run_snippet("debugging/nan_gradient.py")
+    assert ns.loss.item() == 2.0  # sqrt(4) + 0: the forward pass is finite
+    assert ns.x.grad.device.type == device
+    first, second = ns.out.splitlines()[1:3]
+    assert first == "x.grad: [0.25, nan]"  # 1 / (2 * sqrt(4)) and 0 * inf
+    assert ns.x.grad.tolist() == [1 / (2 * math.sqrt(4.0)), 0.0]  # after the fix
+    assert second == "x.grad with the fix: [0.25, 0.0]"
+
+
+def test_nondifferentiable_points(run_snippet, device):
+    ns = run_snippet("debugging/nondifferentiable_points.py")
+    rows = {line[:30].strip(): line[43:] for line in ns.out.splitlines()[1:]}
+    assert len(rows) == len(ns.cases) == 8
+    expected = {
+        "torch.relu(x)": "[0.0]",
+        "x.clamp(min=0)": "[1.0]",
+        "x.clamp(0, 1)": "[1.0, 1.0]",
+        "torch.abs(x)": "[0.0]",
+        "torch.sqrt(x)": "[inf]",
+        "torch.linalg.vector_norm(x)": "[0.0, 0.0]",
+        "x.pow(2).sum().sqrt()": "[nan, nan]",
+        "torch.maximum(x[0], x[1])": "[0.5, 0.5]",
+    }
+    assert rows == expected
+    # the one-sided slopes really differ there: relu's are 0 and 1
+    h = 1e-3
+    assert (torch.relu(torch.tensor(h)) - torch.relu(torch.tensor(0.0))).item() / h == pytest.approx(1.0)
+    assert _grad_at(torch.relu, [h], device) == [1.0] and _grad_at(torch.relu, [-h], device) == [0.0]
+
+
+def test_gradient_ties(run_snippet, device):
+    ns = run_snippet("debugging/gradient_ties.py")
+    rows = {line[:24].strip(): line[24:] for line in ns.out.splitlines()}
+    half = [0.0, 0.5, 0.5]
+    assert rows["x.max()"] == rows["x.amax(dim=0)"] == rows["x.median()"] == str(half)
+    x = torch.tensor(ns.values, device=device)
+    for name, op in [("x.max(dim=0)", lambda t: t.max(dim=0)), ("x.median(dim=0)", lambda t: t.median(dim=0)),
+                     ("x.topk(1).values.sum()", lambda t: t.topk(1))]:
+        index = op(x).indices.item()
+        assert ns.values[index] == max(ns.values)
+        one_hot = [1.0 if i == index else 0.0 for i in range(3)]
+        assert rows[name] == f"{one_hot}  index: {index}"
+    assert rows["x.max(dim=0)"].endswith("index: 1")  # documented: the first maximal value
