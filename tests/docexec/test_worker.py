@@ -102,3 +102,53 @@ def test_the_two_runs_come_from_two_interpreters(tmp_path):
     assert {int(parent1), int(parent2)} == {worker.proc.pid for worker in pool.workers}
     assert hash1 != hash2  # each worker has its own hash seed: set order differs as between two `python` runs
     assert seed1 != seed2  # torch is seeded from the OS per run
+
+
+class TimedWorker(FakeWorker):
+    """Answers each run after a short while, reporting the peak memory the test chose,
+    and records how many runs were in flight on both workers when each one started."""
+
+    active = 0
+    lock = None
+    log: list = []
+
+    def run(self, request, title):
+        import threading
+        import time
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        with TimedWorker.lock:
+            TimedWorker.active += 1
+            TimedWorker.log.append((title, TimedWorker.active))
+
+        def finish():
+            time.sleep(0.2)
+            with TimedWorker.lock:
+                TimedWorker.active -= 1
+            peak = (10 if "big" in title else 1) * 2**30
+            future.set_result({"output": "", "status": 0, "result": {"peak": {"rss_bytes": peak}}})
+
+        threading.Thread(target=finish, daemon=True).start()
+        return future
+
+
+def test_a_run_that_used_much_memory_is_run_again_alone(monkeypatch, tmp_path):
+    """A first run over a quarter of the machine's memory: its second run waits for the
+    others and nothing starts beside it; small programs run two at a time."""
+    import threading
+
+    TimedWorker.lock, TimedWorker.log, TimedWorker.active = threading.Lock(), [], 0
+    monkeypatch.setattr(client, "Worker", TimedWorker)
+    monkeypatch.setattr(client, "_memory_total", lambda: 16 * 2**30)  # "big" runs peak at 10 GiB
+    pool = client.Pool(str(tmp_path), "cpu", 2, 1000)
+    try:
+        futures = [pool.submit(f"/x/{name}.py", name, 60) for name in ("big", "small1", "small2", "small3")]
+        for future in futures:
+            assert len(future.result(timeout=30)) == 2
+    finally:
+        pool.close()
+    starts = [(title, active) for title, active in TimedWorker.log]
+    big_second = [i for i, (title, _) in enumerate(starts) if title == "big"][1]
+    assert starts[big_second][1] == 1, f"the second run of big did not run alone: {starts}"
+    assert max(active for _, active in starts) == 2, f"small programs should share the lanes: {starts}"
