@@ -1,24 +1,10 @@
 """docs/compile.md: compiled gradients against eager ones and against formulas by hand."""
 
-from pathlib import Path
-
 import pytest
 import torch
 
 
-def snippet_globals(excinfo, name):
-    """The globals of a snippet that raised, taken from its frame in the traceback."""
-    (frame,) = [e.frame for e in excinfo.traceback if Path(e.path).name == name and e.frame.code.name == "<module>"]
-    return frame.f_globals
-
-
-@pytest.fixture(autouse=True)
-def _fresh_dynamo():
-    """Every snippet compiles its own functions; start and end with empty Dynamo caches."""
-    torch._dynamo.reset()
-    yield
-    torch._dynamo.reset()
-    assert torch._dynamo.config.compiled_autograd is False, "a snippet left compiled autograd on"
+pytestmark = pytest.mark.usefixtures("fresh_dynamo")
 
 
 def test_graph_break(run_snippet, device):
@@ -95,7 +81,7 @@ def test_hooks_inside(run_snippet, device):
     assert "logging_hook: graphs 2, breaks 1" in ns.out
 
 
-def test_retain_grad_fullgraph(run_snippet, device):
+def test_retain_grad_fullgraph(run_snippet, device, snippet_globals):
     with pytest.raises(torch._dynamo.exc.Unsupported, match="retain_grad") as excinfo:
         run_snippet("compile/retain_grad_fullgraph.py")
     g = snippet_globals(excinfo, "retain_grad_fullgraph.py")

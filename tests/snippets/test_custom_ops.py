@@ -1,25 +1,12 @@
 """docs/custom_ops.md: the custom operator against torch.sin, and what each subsystem does with it."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 from torch.autograd.gradcheck import GradcheckError
 
 
-def snippet_globals(excinfo, name):
-    """The globals of a snippet that raised, taken from its frame in the traceback."""
-    (frame,) = [e.frame for e in excinfo.traceback if Path(e.path).name == name and e.frame.code.name == "<module>"]
-    return frame.f_globals
-
-
-@pytest.fixture(autouse=True)
-def _fresh_dynamo():
-    """Every snippet compiles its own functions; start and end with empty Dynamo caches."""
-    torch._dynamo.reset()
-    yield
-    torch._dynamo.reset()
+pytestmark = pytest.mark.usefixtures("fresh_dynamo")
 
 
 def test_no_autograd(run_snippet, device, capsys):
@@ -41,7 +28,7 @@ def test_register_autograd(run_snippet, device):
     assert ns.ddx.grad_fn is None and ns.dx.grad_fn is not None
 
 
-def test_no_fake_compile(run_snippet, device):
+def test_no_fake_compile(run_snippet, device, snippet_globals):
     with pytest.raises(torch._dynamo.exc.TorchRuntimeError, match="no fake impl registered") as excinfo:
         run_snippet("custom_ops/no_fake_compile.py")
     f = snippet_globals(excinfo, "no_fake_compile.py")["f"]
