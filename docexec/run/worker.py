@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import gc
 import json
 import os
 import select
@@ -74,6 +75,11 @@ class Run:
         fcntl.ioctl(tty, termios.TIOCSWINSZ, WINDOW)
         self.results, write_end = os.pipe()
         sys.stdout.flush()
+        # Everything this worker holds goes to the collector's permanent generation, so a
+        # collection in the fork never walks it: walking it writes to every object, and in a
+        # fork each page written is copied (measured: 6.4 million page faults, 42 s of system
+        # time in a cold build, before this).
+        gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - runs in the fork, which never returns
             try:
