@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.build
+
 SITE = """\
 site_name: scratch
 markdown_extensions:

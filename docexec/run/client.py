@@ -119,11 +119,14 @@ class Worker:
         return future
 
     def close(self) -> None:
-        """End it now: closing its stdin makes it kill every run and exit."""
+        """End it now: closing its stdin makes it kill every run and exit; SIGTERM does the
+        same while it is busy importing the preloaded modules and not reading stdin."""
         try:
             self.proc.stdin.close()
         except (BrokenPipeError, OSError):
             pass
+        if self.proc.poll() is None:
+            self.proc.terminate()
         try:
             self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:

@@ -184,6 +184,7 @@ def main() -> None:
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
     pristine = child.Pristine(json.loads(os.environ.pop("DOCEXEC_SNIPPET_ENV")))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and closes our stdin
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # from Worker.close: clean up, below, and go
     print(json.dumps({"ready": True}), flush=True)
     waiting: list[dict] = []
     running: list[Run] = []

@@ -6,6 +6,8 @@ import textwrap
 
 import pytest
 
+pytestmark = pytest.mark.build
+
 CONFIG = """
 site_name: t
 strict: true

@@ -248,6 +248,7 @@ def _worker_processes(site: Path) -> list[str]:
     return found
 
 
+@pytest.mark.build
 def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_path):
     slow_fail = "import time\ntime.sleep(3)\nraise ValueError('broken on purpose')\n"
     site = _site(tmp_path, {"a_fail": [], "b_ok": ["fid/exit_zero.py"], "c_slow": ["bad/sleeper.py"]})
@@ -265,6 +266,7 @@ def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_pa
         _kill("sleep 317.75")
 
 
+@pytest.mark.build
 def test_ctrl_c_stops_the_build_at_once_and_cleanly(tmp_path):
     site = _site(tmp_path, {"index": ["bad/sleeper.py", "bad/write_next.py", "bad/grandchild.py"]})
     try:
