@@ -125,8 +125,10 @@ class Worker:
             self.proc.stdin.close()
         except (BrokenPipeError, OSError):
             pass
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        try:
+            self.proc.wait(timeout=0.5)  # idle: it has seen end-of-file and cleaned up
+        except subprocess.TimeoutExpired:
+            self.proc.terminate()  # busy preloading: SIGTERM runs the same cleanup
         try:
             self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:

@@ -221,6 +221,7 @@ def main() -> None:
                 answered += 1
                 _kill_orphans(running)
     finally:  # the build has ended (or this worker failed): leave nothing behind
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a late SIGTERM must not cut the cleanup short
         for run in running:
             run.kill()
             run.finish()
