@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from docexec.cache import current_key, key_for_runs, torch_version  # noqa: F401 - torch_version for the report
+from docexec.cache import current_key, key_for_runs
 
 DEVICE = "cuda"
 

@@ -13,6 +13,7 @@ import os
 import sys
 
 from docexec import cuda_records, judge
+from docexec.cache import torch_version
 
 MARKER = "<!-- docexec:report -->"
 
@@ -38,7 +39,7 @@ def render(session, resolve) -> list[str]:
             cuda = cuda_records.for_page(settings, job.file)
             if cuda and not cuda_records.is_current(cuda, job.file, session.root):
                 stale.append(job.path)
-            elif cuda and cuda["torch"].split("+")[0] != cuda_records.torch_version().split("+")[0]:
+            elif cuda and cuda["torch"].split("+")[0] != torch_version().split("+")[0]:
                 other_torch.append(f"{job.path} (torch {cuda['torch']})")
             link = os.path.relpath(page, settings.docs_dir).replace(os.sep, "/")
             rows.append(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 ESCAPE = re.compile(r"\x1b(?:\[(?P<args>[0-9;?]*)[ -/]*(?P<command>[@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-TOKENS = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|[\r\n\b\t]|[^\x1b\r\n\b\t]+")
+TOKENS = re.compile(ESCAPE.pattern + r"|[\r\n\b\t]|[^\x1b\r\n\b\t]+")  # an escape, a control, or plain text
 CONTROL = re.compile(r"[\x00-\x06\x0e-\x1a\x1c-\x1f\x7f\x07\x0b\x0c]")
 
 
@@ -27,7 +27,8 @@ def render(raw: str) -> str:
     """``raw`` as a terminal of unlimited width and height would show it."""
     lines: list[list[str]] = [[]]
     row = col = 0
-    for token in TOKENS.findall(raw):
+    for found in TOKENS.finditer(raw):
+        token = found.group()
         if token == "\n":
             row += 1
             col = 0
@@ -41,8 +42,7 @@ def render(raw: str) -> str:
             col = (col // 8 + 1) * 8
             lines[row].extend(" " * (col - len(lines[row])))
         elif token.startswith("\x1b"):
-            found = ESCAPE.match(token)
-            command, args = (found["command"], found["args"]) if found and found["command"] else ("", "")
+            command, args = found["command"] or "", found["args"] or ""
             count = int(args) if args and args.isdigit() else 1
             if command == "K":  # erase to the end of the line (the only erase progress bars use)
                 del lines[row][col:]
