@@ -40,7 +40,7 @@ import traceback
 
 import torch  # noqa: F401 - imported once here, so no run pays for it
 
-from docexec.run import child, preload
+from docexec.run import child, hugepages, preload
 
 PR_SET_CHILD_SUBREAPER = 36
 WINDOW = struct.pack("HHHH", 24, 80, 0, 0)  # rows, columns: a standard terminal
@@ -188,14 +188,17 @@ def main() -> None:
     print(json.dumps({"ready": True}), flush=True)
     waiting: list[dict] = []
     running: list[Run] = []
-    buffer, stdin_open, preloaded, batch, answered = b"", True, False, False, 0
+    buffer, stdin_open, preloaded, batch, answered, forks = b"", True, False, False, 0, 0
     try:
         while stdin_open:
             if not preloaded and (batch or (answered and not running and not waiting)):
                 preload.extras(pristine)  # a batch is queued, or idle after the first answers
                 preloaded = True
             for request in waiting:
+                if preloaded and forks % hugepages.EVERY == 0:
+                    hugepages.collapse()  # many forks to come: make each one cheap
                 running.append(Run(request, pristine))
+                forks += 1
             waiting.clear()
             fds = [0] + [fd for run in running for fd in run.fds()]
             left = min((run.deadline for run in running), default=time.monotonic() + 3600) - time.monotonic()
