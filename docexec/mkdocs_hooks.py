@@ -78,6 +78,7 @@ def on_config(config):
         # A broken snippet is shown on its page, marked, instead of stopping the rebuild
         # (MkDocs' server would then hang every request until the file is fixed).
         options["errors"] = "show"
+        options["keep_warm"] = True  # the workers import torch's lazy modules between rebuilds
     settings = _settings["build"] = Settings.load(dict(options))
     session.begin(settings)
     _runs.clear()

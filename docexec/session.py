@@ -118,7 +118,8 @@ class Session:
             if job.file in self.pending or self._lookup(job.file) is not None:
                 return
             source = file_hash(job.file)
-            pool = client.get_pool(str(self.root), self.settings.device, self.settings.usable_lanes(), self.settings.max_output)
+            settings = self.settings
+            pool = client.get_pool(str(self.root), settings.device, settings.usable_lanes(), settings.max_output, settings.keep_warm)
             future = pool.submit(job.file, job.path, self.timeout(job))
             self.pending[job.file] = (future, source)
         future.add_done_callback(lambda done: self._finished(job.file, source, done))

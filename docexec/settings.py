@@ -22,6 +22,10 @@ site_name                                 the site's name, in the notebooks' hea
 errors                                    ``fail`` (a broken snippet stops the build) or
                                           ``show`` (it is shown on its page, marked; what
                                           the MkDocs hook sets under ``mkdocs serve``)
+keep_warm                                 a long-lived process: once idle, the workers import
+                                          torch's lazy modules for the next edit (set by the
+                                          MkDocs hook under ``mkdocs serve``; a one-shot
+                                          build would only pay for it)
 ==================  ====================  ==============================================
 """
 
@@ -53,6 +57,7 @@ class Settings:
     install: str = "pip install torch numpy"
     site_name: str = ""
     errors: str = "fail"
+    keep_warm: bool = False
 
     @classmethod
     def load(cls, options: dict, environ=None) -> "Settings":
@@ -71,7 +76,8 @@ class Settings:
         try:
             settings = cls(**values)
             settings = cls(**{**values, "timeout": float(settings.timeout), "max_output": int(settings.max_output),
-                              "lanes": int(settings.lanes), "execute": bool(settings.execute)})
+                              "lanes": int(settings.lanes), "execute": bool(settings.execute),
+                              "keep_warm": bool(settings.keep_warm)})
         except (TypeError, ValueError) as exc:
             raise SettingsError(f"docexec: {exc}") from None
         if settings.device not in ("cpu", "cuda"):

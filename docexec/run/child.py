@@ -165,7 +165,8 @@ def _reset_interpreter(pristine: Pristine, script: str) -> None:
     warnings.showwarning = warnings._showwarning_orig
     warnings._filters_mutated()
     logging.root.handlers[:], level = pristine.root
-    logging.root.setLevel(level)
+    if logging.root.level != level:  # setLevel clears every logger's cache: torch has hundreds,
+        logging.root.setLevel(level)  # and in a fork each one written is a page copied (500 a run)
     random.seed()  # a new interpreter seeds its generators from the OS, and torch (2.13) does too
     if "numpy.random" in sys.modules:
         sys.modules["numpy.random"].seed()

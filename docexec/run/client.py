@@ -160,7 +160,7 @@ class Gate:
 class Pool:
     """Two workers and ``lanes`` threads that take queued programs in order."""
 
-    def __init__(self, root: str, device: str, lanes: int, max_output: int):
+    def __init__(self, root: str, device: str, lanes: int, max_output: int, keep_warm: bool = False):
         snippet_env = dict(os.environ)
         if device == "cpu":
             snippet_env["CUDA_VISIBLE_DEVICES"] = ""
@@ -170,6 +170,9 @@ class Pool:
         self.gate = Gate()
         self.queue: queue.Queue = queue.Queue()
         self.preloading = False
+        if keep_warm:  # a long-lived process (mkdocs serve): preload once idle, for the next edit
+            for worker in self.workers:
+                worker.send({"preload": "when idle"})
         for lane in range(lanes):
             threading.Thread(target=self._lane, name=f"docexec-lane-{lane}", daemon=True).start()
 
@@ -216,13 +219,13 @@ _pools: dict[tuple, Pool] = {}
 _pools_lock = threading.Lock()
 
 
-def get_pool(root: str, device: str, lanes: int, max_output: int) -> Pool:
+def get_pool(root: str, device: str, lanes: int, max_output: int, keep_warm: bool = False) -> Pool:
     """The pool for these settings, started on first use and kept for the process."""
-    key = (os.path.abspath(root), device, lanes, max_output)
+    key = (os.path.abspath(root), device, lanes, max_output, keep_warm)
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or any(worker.proc.poll() is not None for worker in pool.workers):
-            pool = _pools[key] = Pool(key[0], device, lanes, max_output)
+            pool = _pools[key] = Pool(key[0], device, lanes, max_output, keep_warm)
         return pool
 
 

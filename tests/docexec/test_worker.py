@@ -76,9 +76,25 @@ def probe(worker, tmp_path) -> str:
     return judge.shown(worker.run(request, "probe.py").result(timeout=120))
 
 
-def test_a_single_program_runs_before_the_lazy_imports_and_they_follow_when_idle(worker, tmp_path):
+def test_in_a_one_shot_build_a_single_program_runs_without_the_lazy_imports_and_they_never_follow(worker, tmp_path):
+    """A touched `mkdocs build`: importing them once idle would only take CPU from MkDocs."""
+    assert probe(worker, tmp_path) == "preloaded: False visible: False\n"
+    assert probe(worker, tmp_path) == "preloaded: False visible: False\n"
+
+
+def test_under_serve_a_single_program_runs_before_the_lazy_imports_and_they_follow_when_idle(worker, tmp_path):
+    worker.send({"preload": "when idle"})
     assert probe(worker, tmp_path) == "preloaded: False visible: False\n"
     assert probe(worker, tmp_path) == "preloaded: True visible: False\n"  # imported while idle, hidden from it
+
+
+def test_a_keep_warm_pool_tells_both_workers_once(monkeypatch, tmp_path):
+    monkeypatch.setattr(client, "Worker", FakeWorker)
+    pool = client.Pool(str(tmp_path), "cpu", 0, 1000, keep_warm=True)
+    try:
+        assert [worker.sent for worker in pool.workers] == [[{"preload": "when idle"}]] * 2
+    finally:
+        pool.close()
 
 
 def test_a_batch_runs_after_them(worker, tmp_path):
@@ -188,3 +204,15 @@ def test_collapse_backs_the_worker_memory_with_huge_pages_where_the_kernel_can()
         pytest.skip("this kernel has no MADV_COLLAPSE (Linux < 6.1): forks stay as they were")
     assert after - before >= 60 << 10  # KiB: at least 60 of the 64 MiB now in huge pages
     assert done >= 60 << 20
+
+
+def test_the_mkdocs_hook_keeps_the_workers_warm_under_serve_only(tmp_path):
+    from docexec import mkdocs_hooks
+
+    try:
+        for command, warm in (("build", False), ("gh-deploy", False), ("serve", True)):
+            mkdocs_hooks.on_startup(command, dirty=False)
+            mkdocs_hooks.on_config({"mdx_configs": {}, "docs_dir": str(tmp_path), "plugins": {}})
+            assert mkdocs_hooks._settings["build"].keep_warm is warm, command
+    finally:
+        mkdocs_hooks.on_startup("build", dirty=False)
