@@ -26,7 +26,7 @@ from pathlib import Path
 import docexec
 
 # The files whose code decides what a run prints (and, for notebooks, how they run).
-EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "terminal.py", "notebook_exec.py")
+EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "terminal.py", "notebooks/execute.py")
 
 
 def file_hash(path: str) -> str:
