@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 import torch
 
+from docexec import cache as docexec_cache
 from docexec.notebooks import execute, generate
 
 pytestmark = pytest.mark.notebooks
@@ -141,18 +143,29 @@ def test_a_cell_past_its_timeout_is_named(tmp_path):
         execute.run(nb, tmp_path / "tiny.ipynb", timeout=2)
 
 
-def test_every_part_of_the_notebook_key_invalidates_it(tmp_path, monkeypatch):
-    src = tmp_path / "tiny.ipynb"
+def test_the_notebook_key_is_a_snippet_key_and_every_part_of_it_counts(tmp_path, monkeypatch):
+    """One function decides what a result depends on (``cache.make_key``): a notebook's key
+    is a snippet's with no deps, and the executed copy is named by its digest."""
+    src, cache_dir = tmp_path / "tiny.ipynb", tmp_path / "cache"
     src.write_text(tiny("x = 1"))
-    before = execute.cache_key(src)
-    assert execute.cache_key(src, "cuda") != before
+    assert execute.cache_key(src) == docexec_cache.make_key(str(src), "cpu", [], tmp_path)
+    assert execute.cache_key(src)["deps"] == {}
+    named = execute.cached_path(src, cache_dir)
+    assert named == cache_dir / f"tiny-cpu-{docexec_cache.key_digest(execute.cache_key(src))}.ipynb"
+
+    def digest(device: str = "cpu") -> str:
+        return docexec_cache.key_digest(execute.cache_key(src, device))
+
+    before = digest()
+    assert re.fullmatch(r"[0-9a-f]{64}", before)
+    assert digest("cuda") != before
     src.write_text(tiny("x = 2"))
-    assert execute.cache_key(src) != before
+    assert digest() != before
     src.write_text(tiny("x = 1"))
-    assert execute.cache_key(src) == before
+    assert digest() == before
     with monkeypatch.context() as patch:
-        patch.setattr(execute, "torch_version", lambda: "0.0.0")
-        assert execute.cache_key(src) != before
+        patch.setattr(docexec_cache, "torch_version", lambda: "0.0.0")
+        assert digest() != before
     with monkeypatch.context() as patch:
-        patch.setattr(execute, "executor_fingerprint", lambda: "another executor")
-        assert execute.cache_key(src) != before
+        patch.setattr(docexec_cache, "executor_fingerprint", lambda: "another executor")
+        assert digest() != before
