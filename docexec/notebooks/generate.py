@@ -43,9 +43,6 @@ from docexec.settings import Settings
 
 INCLUDE = fences.INCLUDE
 MACHINERY = re.compile(r"^[ \t]*-{1,}8<-{1,}")  # any pymdownx.snippets line (include or block marker)
-SECTION_MARKER = re.compile(
-    r"(?<!;)-{1,}8<-{1,}[ \t]+\[[ \t]*(?:start|end)[ \t]*:[ \t]*[a-z][-_0-9a-z]*[ \t]*\]", re.I
-)
 ADMONITION = re.compile(
     r'^(?:!!!|\?\?\?\+?)[ \t]+(?P<kinds>[\w-]+(?:[ \t]+[\w-]+)*)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$'
 )
@@ -201,8 +198,7 @@ def _fence(block: list[str], opened, resolve: Resolve, start: int) -> list[tuple
     if not directive.is_exec(info):
         return []  # a section of a file: not runnable alone
     target, path, parsed = fences.exec_target(block[1:-1], info, start + 1, resolve)  # the extension's rules
-    source = Path(path).read_text(encoding="utf-8")
-    source = "".join(line for line in source.splitlines(keepends=True) if not SECTION_MARKER.search(line))
+    source = fences.whole_file(Path(path).read_text(encoding="utf-8"))  # as the page shows it
     meta: dict = {"snippet": target}
     if parsed.raises:
         meta["raises"] = parsed.raises
