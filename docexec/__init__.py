@@ -10,8 +10,9 @@ How a fence becomes output, in the order a build uses the modules:
 * ``judge``: may the runs be published, and what do they show.
 * ``terminal`` and ``render``: what a terminal shows, as an HTML output block.
 * ``report``: the execution report. ``cache``: result keys. ``cuda_records``: GPU outputs.
-* ``notebook``, ``notebook_exec``, ``mkdocs_hooks``: each page as a notebook, and the
-  notebook page. ``extension``: the Python-Markdown glue. ``errors``: what they raise.
+* ``notebooks``: ``generate`` (each page as a notebook), ``execute`` (run a notebook
+  page, cached); ``mkdocs_hooks`` runs the notebook page in a build.
+  ``extension``: the Python-Markdown glue. ``errors``: what they raise.
 """
 
 # Part of every cache key: bump it when a change here can alter an output.

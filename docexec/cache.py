@@ -1,5 +1,9 @@
 """Cached execution results, keyed by everything a snippet's output depends on.
 
+``make_key`` is the one function that decides what a result depends on: a snippet's
+results here, and the executed copy of a notebook page (``notebooks/execute.py``,
+named by ``key_digest`` of its key, with no deps).
+
 An entry is one JSON file per (device, snippet) under the cache folder. Its key:
 
 * the snippet's source (sha256);
@@ -26,7 +30,7 @@ from pathlib import Path
 import docexec
 
 # The files whose code decides what a run prints (and, for notebooks, how they run).
-EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "terminal.py", "notebook_exec.py")
+EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "terminal.py", "notebooks/execute.py")
 
 
 def file_hash(path: str) -> str:
@@ -52,16 +56,9 @@ def torch_version() -> str:
         return "none"
 
 
-def fingerprint(*parts: str) -> str:
-    """One sha256 over ``parts``: how notebooks name their executed copies."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode() + b"\0")
-    return digest.hexdigest()
-
-
 def make_key(snippet: str, device: str, deps: list[str], root: Path) -> dict:
-    """``deps`` are paths relative to ``root``; the key names them the same way."""
+    """What the output of the program ``snippet`` depends on (see the module's docstring).
+    ``deps`` are paths relative to ``root``; the key names them the same way."""
     return {
         "source": file_hash(snippet),
         "deps": {dep: file_hash(root / dep) for dep in sorted(deps)},
@@ -69,6 +66,11 @@ def make_key(snippet: str, device: str, deps: list[str], root: Path) -> dict:
         "device": device,
         "executor": executor_fingerprint(),
     }
+
+
+def key_digest(key: dict) -> str:
+    """One sha256 over a key from ``make_key``: how notebooks name their executed copies."""
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
 def key_for_runs(snippet: str, device: str, runs: list[dict], root: Path) -> dict:

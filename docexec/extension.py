@@ -23,7 +23,8 @@ from dataclasses import fields
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from docexec import cuda_records, fences, judge, notebook, render, report, session
+from docexec import cuda_records, fences, judge, render, report, session
+from docexec.notebooks import generate as notebook
 from docexec.settings import Settings
 
 PageError = fences.PageError

@@ -4,8 +4,10 @@
 line-number includes), rejects Python code pasted into a page (however the fence's
 language is written: ```` ```Python ````, ```` ``` { .python } ````, ```` ~~~ipython ````),
 parses each ``exec`` fence's options (``directive.py``) and returns the page with a
-marker line under each exec fence, plus the jobs to run. No MkDocs, no running:
-the extension, the notebook generator, the CUDA records and the tests all use it.
+marker line under each exec fence, plus the jobs to run. ``whole_file`` is a
+snippet file as pymdownx.snippets pastes it whole (its section markers dropped).
+No MkDocs, no running: the extension, the notebook generator, the CUDA records and
+the tests all use it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from docexec.errors import PageError
 
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 SECTION_START = "--8<-- [start:{}]"
+# A section's start or end marker, anywhere on a line: pymdownx.snippets drops such lines from a whole file.
+SECTION_MARKER = re.compile(
+    r"(?<!;)-{1,}8<-{1,}[ \t]+\[[ \t]*(?:start|end)[ \t]*:[ \t]*[a-z][-_0-9a-z]*[ \t]*\]", re.I
+)
 MARKER = re.compile(r"^(?P<indent>[ \t]*)@@docexec-output-(?P<index>\d+)@@$")
 
 Resolve = Callable[[str], Optional[str]]
@@ -30,6 +36,12 @@ class Job:
     file: str  # the resolved file on disk
     directive: directive.Directive
     line: int  # 1-based line of the fence on the page
+
+
+def whole_file(text: str) -> str:
+    """A snippet file's text as pymdownx.snippets pastes the whole file: the lines that
+    hold a section marker are dropped, every other line is kept as it is."""
+    return "".join(line for line in text.splitlines(keepends=True) if not SECTION_MARKER.search(line))
 
 
 def check_include(line: str, index: int, resolve: Resolve):

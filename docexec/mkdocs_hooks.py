@@ -9,7 +9,7 @@ all. So this one piece is an MkDocs hook, and a small one:
 - ``on_startup``/``on_config``: under ``mkdocs serve`` the extension's ``errors``
   setting becomes ``show``: a broken snippet is shown, marked, on its page.
 - ``on_config``: every ``docs/**/*.ipynb`` starts running at once, in a
-  background thread (``docexec.notebook_exec.execute_cached``; a warm build
+  background thread (``docexec.notebooks.execute.execute_cached``; a warm build
   reuses the executed copy). The kernel starts and works while MkDocs loads
   its plugins and converts the Markdown pages, instead of before them.
 - ``on_files``: the page's file is pointed at the executed copy (its path is
@@ -42,8 +42,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from docexec import session
-from docexec.notebook import colab_url, download_html
-from docexec.notebook_exec import NotebookError, cached_path, execute_cached
+from docexec.notebooks.execute import NotebookError, cached_path, execute_cached
+from docexec.notebooks.generate import colab_url, download_html
 from docexec.settings import Settings
 
 _sources: dict[str, str] = {}  # src_uri -> the notebook as written in docs/

@@ -8,7 +8,7 @@ Creates, from the repository root (``--root``):
 - the page's entry in ``mkdocs.yml``'s nav (before the CUDA page, which closes the topic
   list, or at the end of the top-level pages; one line is added, the rest of the file is
   left as it is);
-- ``docs/notebooks/<page>.ipynb``, by running ``python -m docexec.notebook``.
+- ``docs/notebooks/<page>.ipynb``, by running ``python -m docexec.notebooks``.
 
 The result builds and passes its tests as it is (``tests/test_scaffold.py`` checks
 that in a copy of the repository); then replace the example with the page's own.
@@ -138,9 +138,9 @@ def scaffold(root: Path, name: str, title: str, *, notebook: bool = True) -> lis
         path.write_text(text, encoding="utf-8")
     config.write_text(nav, encoding="utf-8")
     written = [*files, config]
-    if notebook:  # docs/notebooks/<page>.ipynb, as `python -m docexec.notebook` writes every page's
+    if notebook:  # docs/notebooks/<page>.ipynb, as `python -m docexec.notebooks` writes every page's
         subprocess.run(
-            [sys.executable, "-m", "docexec.notebook", "--root", str(root)],
+            [sys.executable, "-m", "docexec.notebooks", "--root", str(root)],
             cwd=root, check=True, capture_output=True, text=True,
         )
         written.append(root / "docs" / "notebooks" / f"{name}.ipynb")
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scaffold: {error}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as error:  # the files are written; only the notebook is missing
-        print(f"scaffold: python -m docexec.notebook failed:\n{error.stdout}{error.stderr}", file=sys.stderr)
+        print(f"scaffold: python -m docexec.notebooks failed:\n{error.stdout}{error.stderr}", file=sys.stderr)
         return 1
     root = args.root.resolve()
     for path in written:

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 import torch
 
-from docexec import notebook, notebook_exec
+from docexec import cache as docexec_cache
+from docexec.notebooks import execute, generate
 
 pytestmark = pytest.mark.notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED = notebook.expected(ROOT)  # docs/notebooks/<page>.ipynb -> text, from docs/*.md and snippets/
+GENERATED = generate.expected(ROOT)  # docs/notebooks/<page>.ipynb -> text, from docs/*.md and snippets/
 NOTEBOOK_PAGES = sorted((ROOT / "docs").glob("*.ipynb"))
 DEVICES = [
     "cpu",
@@ -45,7 +47,7 @@ def short(name: str) -> str:
 def test_page_notebook_runs(path, device, tmp_path):
     """No cell raises, except the cells tagged raises-exception, which raise exactly the page's exception."""
     nb = nbformat.reads(GENERATED[path], as_version=4)
-    notebook_exec.run(nb, tmp_path / Path(path).name, device, timeout=120, allow_errors=True)
+    execute.run(nb, tmp_path / Path(path).name, device, timeout=120, allow_errors=True)
     problems = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -63,8 +65,8 @@ def test_page_notebook_runs(path, device, tmp_path):
 
 def test_committed_notebooks_are_current():
     """The download buttons and Colab links open docs/notebooks/<page>.ipynb: it must match its page."""
-    stale = notebook.stale(ROOT)
-    assert not stale, "out of date (run `python -m docexec.notebook`): " + ", ".join(stale)
+    stale = generate.stale(ROOT)
+    assert not stale, "out of date (run `python -m docexec.notebooks`): " + ", ".join(stale)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,7 @@ def train_runs():
     runs = []
     for _ in range(2):
         nb = nbformat.read(ROOT / "docs" / "train_tiny_network.ipynb", as_version=4)
-        notebook_exec.run(nb, ROOT / "docs" / "train_tiny_network.ipynb", "cpu")
+        execute.run(nb, ROOT / "docs" / "train_tiny_network.ipynb", "cpu")
         runs.append(nbformat.writes(nb))
     return runs
 
@@ -111,48 +113,59 @@ def tiny(*sources: str) -> str:
 def test_execute_cached_fails_naming_notebook_cell_and_exception(tmp_path):
     src = tmp_path / "tiny.ipynb"
     src.write_text(tiny("x = 1", "1 / 0"))
-    with pytest.raises(notebook_exec.NotebookError, match=r"tiny\.ipynb: cell 2 .*'1 / 0'.* raised ZeroDivisionError"):
-        notebook_exec.execute_cached(src, tmp_path / "cache")
+    with pytest.raises(execute.NotebookError, match=r"tiny\.ipynb: cell 2 .*'1 / 0'.* raised ZeroDivisionError"):
+        execute.execute_cached(src, tmp_path / "cache")
     assert not list((tmp_path / "cache").glob("*.ipynb")), "a failed run is not cached"
 
 
 def test_execute_cached_reuses_and_replaces_its_copy(tmp_path, monkeypatch):
     src, cache = tmp_path / "tiny.ipynb", tmp_path / "cache"
     src.write_text(tiny("x = 1", "import os; print(repr(os.environ['CUDA_VISIBLE_DEVICES']))"))
-    first = notebook_exec.execute_cached(src, cache)
+    first = execute.execute_cached(src, cache)
     assert nbformat.read(first, as_version=4).cells[2].outputs[0].text == "''\n"  # CUDA hidden on cpu
 
     def no_run(*args, **kwargs):
         raise AssertionError("ran again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(notebook_exec, "run", no_run)
-        assert notebook_exec.execute_cached(src, cache) == first  # warm: not run again
+        patch.setattr(execute, "run", no_run)
+        assert execute.execute_cached(src, cache) == first  # warm: not run again
 
     src.write_text(tiny("x = 2", "print(x)"))
-    second = notebook_exec.execute_cached(src, cache)
+    second = execute.execute_cached(src, cache)
     assert second != first
     assert sorted(cache.iterdir()) == [Path(second)]  # the old copy is gone
 
 
 def test_a_cell_past_its_timeout_is_named(tmp_path):
     nb = nbformat.reads(tiny("import time", "time.sleep(30)"), as_version=4)
-    with pytest.raises(notebook_exec.NotebookError, match=r"tiny\.ipynb: cell 2 .*'time.sleep\(30\)'.*CellTimeoutError"):
-        notebook_exec.run(nb, tmp_path / "tiny.ipynb", timeout=2)
+    with pytest.raises(execute.NotebookError, match=r"tiny\.ipynb: cell 2 .*'time.sleep\(30\)'.*CellTimeoutError"):
+        execute.run(nb, tmp_path / "tiny.ipynb", timeout=2)
 
 
-def test_every_part_of_the_notebook_key_invalidates_it(tmp_path, monkeypatch):
-    src = tmp_path / "tiny.ipynb"
+def test_the_notebook_key_is_a_snippet_key_and_every_part_of_it_counts(tmp_path, monkeypatch):
+    """One function decides what a result depends on (``cache.make_key``): a notebook's key
+    is a snippet's with no deps, and the executed copy is named by its digest."""
+    src, cache_dir = tmp_path / "tiny.ipynb", tmp_path / "cache"
     src.write_text(tiny("x = 1"))
-    before = notebook_exec.cache_key(src)
-    assert notebook_exec.cache_key(src, "cuda") != before
+    assert execute.cache_key(src) == docexec_cache.make_key(str(src), "cpu", [], tmp_path)
+    assert execute.cache_key(src)["deps"] == {}
+    named = execute.cached_path(src, cache_dir)
+    assert named == cache_dir / f"tiny-cpu-{docexec_cache.key_digest(execute.cache_key(src))}.ipynb"
+
+    def digest(device: str = "cpu") -> str:
+        return docexec_cache.key_digest(execute.cache_key(src, device))
+
+    before = digest()
+    assert re.fullmatch(r"[0-9a-f]{64}", before)
+    assert digest("cuda") != before
     src.write_text(tiny("x = 2"))
-    assert notebook_exec.cache_key(src) != before
+    assert digest() != before
     src.write_text(tiny("x = 1"))
-    assert notebook_exec.cache_key(src) == before
+    assert digest() == before
     with monkeypatch.context() as patch:
-        patch.setattr(notebook_exec, "torch_version", lambda: "0.0.0")
-        assert notebook_exec.cache_key(src) != before
+        patch.setattr(docexec_cache, "torch_version", lambda: "0.0.0")
+        assert digest() != before
     with monkeypatch.context() as patch:
-        patch.setattr(notebook_exec, "executor_fingerprint", lambda: "another executor")
-        assert notebook_exec.cache_key(src) != before
+        patch.setattr(docexec_cache, "executor_fingerprint", lambda: "another executor")
+        assert digest() != before

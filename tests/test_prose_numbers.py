@@ -2,7 +2,8 @@
 
 The convention, for every page in docs/*.md:
 
-- After an ``exec`` fence, the prose up to the next fence or heading talks
+- After an ``exec`` fence (read as the build reads it: ``docexec.fences.scan``),
+  the prose up to the next fence or heading talks
   about that fence's output. In that stretch, an inline code span that holds
   only a number (``-2.0``, ``1.02``, ``12``; a Unicode minus ``−`` counts as
   ``-``) is a quote of the output, and is checked.
@@ -38,12 +39,11 @@ from pathlib import Path
 
 import pytest
 
+from docexec import directive, fences
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SNIPPETS = ROOT / "docs", ROOT / "snippets"
 
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-EXEC_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*python\s+exec\b")
-INCLUDE = re.compile(r'^\s*-+8<-+\s+"([^":]+)"\s*$')
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -64,28 +64,28 @@ def normalise(text: str) -> str:
     return text.replace("\u2212", "-")
 
 
-def quotes_in(page: str, text: str) -> list[Quote]:
+def resolve(path: str) -> str | None:
+    """An include's file, as the site's pymdownx.snippets finds it (base path snippets/)."""
+    file = SNIPPETS / path
+    return str(file) if file.is_file() else None
+
+
+def exec_fences(text: str, resolve=resolve) -> list[fences.Job]:
+    """The page's exec fences, as the build reads them (a page the build rejects fails here too)."""
+    return fences.scan(text.splitlines(), resolve)[1]
+
+
+def quotes_in(page: str, text: str, resolve=resolve) -> list[Quote]:
     """Every number-only code span in the prose that follows an exec fence."""
     lines = text.splitlines()
     found: list[Quote] = []
-    i = 0
-    while i < len(lines):
-        opening = EXEC_FENCE.match(lines[i])
-        if not opening:
+    for job in exec_fences(text, resolve):
+        opening = job.line - 1
+        start = directive.closing_line(lines, opening, directive.FENCE.match(lines[opening])["fence"]) + 1
+        i = start
+        while i < len(lines) and not (directive.FENCE.match(lines[i]) or HEADING.match(lines[i])):
             i += 1
-            continue
-        marker, snippet = opening.group(1), None
-        i += 1
-        while i < len(lines) and not lines[i].strip().startswith(marker):
-            include = INCLUDE.match(lines[i])
-            snippet = include.group(1) if include else snippet
-            i += 1
-        i += 1  # past the closing fence
-        start = i
-        while i < len(lines) and not (FENCE.match(lines[i]) or HEADING.match(lines[i])):
-            i += 1
-        if snippet is None:
-            continue
+        snippet = job.path  # the include, as written: page/file.py
         prose = "\n".join(lines[start:i])
         for span in CODE_SPAN.finditer(prose):
             number = QUOTE.fullmatch(normalise(span.group(2)))
@@ -141,6 +141,14 @@ def test_pages_quote_numbers_that_are_checked():
     assert PAGES and QUOTES, "no page quotes a number from an output: the convention is not in use"
 
 
+def test_every_page_with_snippets_has_exec_fences_read():
+    """The stretches start at the exec fences docexec reads; a reading that finds none checks nothing."""
+    topics = sorted(f"{folder.name}.md" for folder in SNIPPETS.iterdir() if (folder / "__init__.py").is_file())
+    assert topics and set(topics) <= set(PAGES)
+    unread = [page for page in topics if not exec_fences((DOCS / page).read_text(encoding="utf-8"))]
+    assert not unread, f"no exec fence read on {unread}"
+
+
 @cache
 def outputs() -> dict[str, str]:
     """Each quoted snippet's output, computed once per session, two runs at a time."""
@@ -182,8 +190,15 @@ So `7` here is not checked.
 """
 
 
-def test_reads_only_number_spans_after_an_exec_fence():
-    assert [(q.line, q.text, q.snippet) for q in quotes_in("demo.md", PAGE)] == [
+def test_reads_only_number_spans_after_an_exec_fence(tmp_path):
+    (tmp_path / "demo").mkdir()
+    for name in ("first.py", "second.py"):  # the page's includes must resolve, as in the build
+        (tmp_path / "demo" / name).write_text("print(1)\n")
+
+    def demo(path: str) -> str | None:
+        return str(tmp_path / path) if (tmp_path / path).is_file() else None
+
+    assert [(q.line, q.text, q.snippet) for q in quotes_in("demo.md", PAGE, demo)] == [
         (7, "-2.0", "demo/first.py"),
         (7, "12", "demo/first.py"),
         (14, "0.25", "demo/second.py"),

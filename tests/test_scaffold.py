@@ -62,7 +62,7 @@ def test_it_creates_the_page_its_snippets_its_test_its_nav_entry_and_notebook(co
     added = [line for line in after if line not in before]
     assert added == [f'  - "{TITLE}": {PAGE}.md'] and len(after) == len(before) + 1
     assert after.index(added[0]) + 1 == next(i for i, line in enumerate(after) if line.endswith(": cuda.md"))
-    assert run([sys.executable, "-m", "docexec.notebook", "--check"], copy).returncode == 0
+    assert run([sys.executable, "-m", "docexec.notebooks", "--check"], copy).returncode == 0
 
 
 def test_its_test_and_the_site_checks_pass(copy):

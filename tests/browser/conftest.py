@@ -40,6 +40,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from docexec import directive, fences
+
 from .copyrun import CopyRuns, python_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,8 +65,6 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
-# The fences docexec runs; the same languages as docexec.extension.PYTHON_LANGS.
-EXEC_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*(?:python|py|python3|pycon)[ \t]+exec\b", re.M)
 # A page whose Markdown holds this marker is the build's execution report (timings: not reproducible).
 REPORT_MARKER = "<!-- docexec:report -->"
 
@@ -159,9 +159,34 @@ def html_file(site_dir: Path, path: str) -> Path:
     return site_dir / (path + "index.html" if path == "" or path.endswith("/") else path)
 
 
-def exec_fence_count(path: str) -> int:
+def resolve(path: str) -> str | None:
+    """An include's file, as the site's pymdownx.snippets finds it (base path snippets/)."""
+    file = SNIPPETS / path
+    return str(file) if file.is_file() else None
+
+
+def markdown_lines(path: str) -> list[str]:
+    """The Markdown source of the page at ``path``, as lines; none for a page that is not Markdown."""
     source = next((s for s in source_pages() if page_path(s) == path), None)
-    return len(EXEC_FENCE.findall(source.read_text())) if source and source.suffix == ".md" else 0
+    return source.read_text().split("\n") if source and source.suffix == ".md" else []
+
+
+def exec_fence_count(path: str) -> int:
+    """The page's exec fences, read as the build reads them (``docexec.fences.scan``)."""
+    return len(fences.scan(markdown_lines(path), resolve)[1])
+
+
+def python_fence_count(path: str) -> int:
+    """The page's Python fences, exec or not, read with docexec's own pieces (``directive``):
+    each opening line, its language however it is spelled, its closing line."""
+    lines, count, i = markdown_lines(path), 0, 0
+    while i < len(lines):
+        opened = directive.FENCE.match(lines[i])
+        if opened:
+            count += directive.is_python(opened["info"])
+            i = directive.closing_line(lines, i, opened["fence"])
+        i += 1
+    return count
 
 
 def report_pages() -> set[str]:
@@ -170,9 +195,7 @@ def report_pages() -> set[str]:
 
 def snippet_as_included(name: str) -> str:
     """``snippets/<name>`` as pymdownx.snippets pastes a whole file: section marker lines dropped."""
-    marker = re.compile(r"^\s*#\s*-{1,}8<-{1,}\s*\[(?:start|end):[^\]]*\]\s*$")
-    lines = (SNIPPETS / name).read_text().splitlines()
-    return "\n".join(line for line in lines if not marker.match(line))
+    return fences.whole_file((SNIPPETS / name).read_text())
 
 
 # --------------------------------------------------------------------------- build

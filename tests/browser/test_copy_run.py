@@ -10,6 +10,7 @@ def test_blocks_show_their_snippet_file(copy_runs):
     """The blocks run are the files they are titled with, one per exec fence in docs/."""
     blocks = copy_runs.blocks
     fences = sum(exec_fence_count(p) for p in PAGES)
+    assert fences, "no exec fence read in docs/: nothing would be checked"
     assert len(blocks) == fences, f"{len(blocks)} Python blocks in the HTML, {fences} exec fences in docs/"
     differ = [b.title for b in blocks if b.code.rstrip() != snippet_as_included(b.title).rstrip()]
     assert not differ, f"blocks whose code is not their snippet file: {differ}"

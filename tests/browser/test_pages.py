@@ -18,11 +18,10 @@ import pytest
 
 from .conftest import (
     ALL_PAGES, AXE_CORE_VERSION, DOCS, PHONE, ROOT, SCREENSHOTS, axe_core_js, axe_core_version,
-    diagram_count, html_file, missing, page_id, page_path, run_axe, snippet_as_included, source_pages,
+    diagram_count, html_file, missing, page_id, python_fence_count, run_axe, snippet_as_included,
 )
 
 FAILING_IMPACTS = {"serious", "critical"}
-PYTHON_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*(?:python|py|python3|pycon)\b", re.M)
 
 # Show a block that sits in a tab not selected or in a closed <details>, as a reader would.
 REVEAL = """block => {
@@ -66,12 +65,6 @@ def switch_scheme(visit, scheme: str) -> None:
 def screenshot(visit, variant: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     visit.page.screenshot(path=SCREENSHOTS / f"{page_id(visit.path).replace('/', '-')}-{variant}.png", full_page=True)
-
-
-def python_fences(path: str) -> int:
-    """```python fences (exec or not) in the page's Markdown."""
-    source = next((s for s in source_pages() if page_path(s) == path), None)
-    return len(PYTHON_FENCE.findall(source.read_text())) if source and source.suffix == ".md" else 0
 
 
 def serious(violations: list[dict]) -> str:
@@ -298,7 +291,7 @@ def test_copy_buttons_copy_exactly_the_snippet(desktop):
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == snippet_as_included(title).rstrip(), f"the copy button of {title} copied:\n{copied[:500]}"
         checked.append(title)
-    assert len(checked) == python_fences(desktop.path), f"copy buttons checked: {checked}"
+    assert len(checked) == python_fence_count(desktop.path), f"copy buttons checked: {checked}"
     assert not desktop.problems(), desktop.problems()
 
 

@@ -329,3 +329,15 @@ def test_a_snippet_outside_the_project_has_its_own_entry(tmp_path):
     (entry,) = (tmp_path / "cache").rglob("*.json")
     assert entry.parent == tmp_path / "cache" / "cpu" / "outside"
     assert store.get(str(snippet), "cpu") == ([answer()], key)
+
+
+def test_a_key_digest_is_one_sha256_of_the_whole_key(tmp_path):
+    """How notebooks name their executed copies: any part of the key changes it, key order does not."""
+    snippet = tmp_path / "s.py"
+    snippet.write_text("print(1)\n")
+    key = cache.make_key(str(snippet), "cpu", [], tmp_path)
+    digest = cache.key_digest(key)
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert cache.key_digest(dict(reversed(list(key.items())))) == digest
+    for part in key:
+        assert cache.key_digest({**key, part: "changed"}) != digest, part

@@ -206,6 +206,19 @@ def test_sections_can_be_shown_without_running(render):
     assert "Output" not in out
 
 
+def test_whole_file_is_what_pymdownx_snippets_pastes(tmp_path):
+    """fences.whole_file (the notebooks' cells, the browser tests' copy check) = the included file."""
+    text = "import math\n# --8<-- [start:part]\nprint(math.pi)  \nx = 1  # --8<-- [end:part]\n\n\ty = 2\n"
+    (tmp_path / "f.py").write_text(text)
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True}},
+    )
+    pasted = md.preprocessors["snippet"].run(['--8<-- "f.py"'])
+    assert fences.whole_file(text).split("\n") == pasted
+    assert fences.whole_file(text) == "import math\nprint(math.pi)  \n\n\ty = 2\n"
+
+
 # docexec bug: child.Figures patches FigureManagerBase.pyplot_show, but with the Agg
 # backend (any headless build) pyplot.show() calls backend_agg.show (_Backend.show), which
 # never reaches pyplot_show: no figure is saved, so none is shown or checked.

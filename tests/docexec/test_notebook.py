@@ -1,8 +1,10 @@
-"""docexec.notebook: a page's Markdown source -> a notebook, on small pages written here."""
+"""docexec.notebooks.generate: a page's Markdown source -> a notebook, on small pages written here."""
 
 import json
 import dataclasses
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -11,7 +13,7 @@ import pytest
 
 from docexec.cache import torch_version
 from docexec.settings import Settings
-from docexec import notebook
+from docexec.notebooks import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +80,7 @@ def convert(snippets, text=PAGE, **kwargs):
         return str(file) if file.is_file() else None
 
     settings = Settings.from_mkdocs_yml(ROOT / "mkdocs.yml")  # the site's own name and install line
-    return notebook.page_to_notebook(text.split("\n"), resolve, dataclasses.replace(settings, **kwargs))
+    return generate.page_to_notebook(text.split("\n"), resolve, dataclasses.replace(settings, **kwargs))
 
 
 def source(cell):
@@ -142,7 +144,7 @@ def test_torch_version_is_the_pinned_one():
 
 
 def test_output_is_deterministic_and_valid(snippets):
-    first, second = notebook.dumps(convert(snippets)), notebook.dumps(convert(snippets))
+    first, second = generate.dumps(convert(snippets)), generate.dumps(convert(snippets))
     assert first == second
     assert first.endswith("}\n")
     nb = nbformat.reads(first, as_version=4)
@@ -166,19 +168,19 @@ def test_missing_snippet_is_an_error(snippets):
 
 
 def test_page_name():
-    assert notebook.page_name(PAGE.split("\n")) == "page"
-    assert notebook.page_name(["# Home", "", "No code here."]) is None
-    assert notebook.page_name(["```python", '--8<-- "page/a.py:part"', "```"]) is None  # nothing runs
+    assert generate.page_name(PAGE.split("\n")) == "page"
+    assert generate.page_name(["# Home", "", "No code here."]) is None
+    assert generate.page_name(["```python", '--8<-- "page/a.py:part"', "```"]) is None  # nothing runs
     mixed = ["```python exec", '--8<-- "one/a.py"', "```", "```python exec", '--8<-- "two/b.py"', "```"]
     with pytest.raises(ValueError, match="one.*two"):
-        notebook.page_name(mixed)
+        generate.page_name(mixed)
 
 
 def test_download_lines():
-    lines = notebook.download_lines("page")
+    lines = generate.download_lines("page")
     assert lines == ["", '[Download notebook](notebooks/page.ipynb){ .md-button download="page.ipynb" }', ""]
-    assert "colab" not in "".join(notebook.download_lines("page", "https://gitlab.com/me/site"))
-    with_colab = notebook.download_lines("page", "https://github.com/me/site.git")[1]
+    assert "colab" not in "".join(generate.download_lines("page", "https://gitlab.com/me/site"))
+    with_colab = generate.download_lines("page", "https://github.com/me/site.git")[1]
     colab = "https://colab.research.google.com/github/me/site/blob/main/docs/notebooks/page.ipynb"
     assert with_colab.endswith(f"[Open in Colab]({colab}){{ .md-button }}")
     html = markdown.markdown(with_colab, extensions=["attr_list"])
@@ -187,7 +189,7 @@ def test_download_lines():
 
 
 def test_download_html_matches():
-    html = notebook.download_html("nb.ipynb", "https://colab.example/x")
+    html = generate.download_html("nb.ipynb", "https://colab.example/x")
     assert html == (
         '<p><a class="md-button" href="nb.ipynb" download="nb.ipynb">'
         'Download notebook</a> <a class="md-button" href="https://colab.example/x">Open in Colab</a></p>'
@@ -195,8 +197,8 @@ def test_download_html_matches():
 
 
 def test_insert_under_h1():
-    assert notebook.insert_under_h1(["# T", "text"], ["X"]) == ["# T", "X", "text"]
-    assert notebook.insert_under_h1(["text"], ["X"]) == ["X", "text"]
+    assert generate.insert_under_h1(["# T", "text"], ["X"]) == ["# T", "X", "text"]
+    assert generate.insert_under_h1(["text"], ["X"]) == ["X", "text"]
 
 
 def test_cli_check_finds_missing_stale_and_orphans(snippets, capsys):
@@ -205,23 +207,36 @@ def test_cli_check_finds_missing_stale_and_orphans(snippets, capsys):
     (root / "docs" / "page.md").write_text(PAGE)
     (root / "docs" / "index.md").write_text("# Home\n")
 
-    assert notebook.main(["--root", str(root), "--check"]) == 1
+    assert generate.main(["--root", str(root), "--check"]) == 1
     assert "docs/notebooks/page.ipynb (missing)" in capsys.readouterr().err
 
-    assert notebook.main(["--root", str(root)]) == 0
+    assert generate.main(["--root", str(root)]) == 0
     assert sorted(p.name for p in (root / "docs" / "notebooks").iterdir()) == ["page.ipynb"]
     written = (root / "docs" / "notebooks" / "page.ipynb").read_text()
-    assert notebook.main(["--root", str(root), "--check"]) == 0
+    assert generate.main(["--root", str(root), "--check"]) == 0
 
     (snippets / "page" / "first.py").write_text("x = 2\n")  # the page's code changed
     (root / "docs" / "notebooks" / "gone.ipynb").write_text("{}")  # a page was deleted
     capsys.readouterr()
-    assert notebook.main(["--root", str(root), "--check"]) == 1
+    assert generate.main(["--root", str(root), "--check"]) == 1
     err = capsys.readouterr().err
     assert "docs/notebooks/page.ipynb (stale)" in err
     assert "docs/notebooks/gone.ipynb (no page" in err
     assert (root / "docs" / "notebooks" / "page.ipynb").read_text() == written  # --check writes nothing
 
-    assert notebook.main(["--root", str(root)]) == 0
+    assert generate.main(["--root", str(root)]) == 0
     assert not (root / "docs" / "notebooks" / "gone.ipynb").exists()
     assert "x = 2" in (root / "docs" / "notebooks" / "page.ipynb").read_text()
+
+
+def test_python_m_docexec_notebooks_is_the_command_line(snippets):
+    """The command the README gives, ``python -m docexec.notebooks``, runs ``main``."""
+    root = snippets.parent
+    (root / "docs").mkdir()
+    (root / "docs" / "page.md").write_text(PAGE)
+    command = [sys.executable, "-m", "docexec.notebooks", "--root", str(root), "--check"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "docs/notebooks/page.ipynb (missing)" in done.stderr
+    assert "regenerate them with: python -m docexec.notebooks" in done.stderr
+    assert not (root / "docs" / "notebooks").exists()  # --check writes nothing

@@ -4,9 +4,10 @@ The guarantees are those of the ``exec`` fences on Markdown pages: a cell that
 raises fails the build (unless it is tagged ``raises-exception``), a cell that
 runs past ``timeout`` seconds fails it, the run is on the CPU with CUDA hidden,
 and a warm build does not run the notebook again. The executed copy is cached
-as ``cache_dir/<name>-<device>-<key>.ipynb`` (older copies of the same notebook
-and device are deleted when a new one is written); the key covers everything
-that can change the outputs:
+as ``cache_dir/<name>-<device>-<digest>.ipynb`` (older copies of the same notebook
+and device are deleted when a new one is written), where the digest is a sha256
+of the notebook's key. That key is a snippet's (``cache.make_key``, with no deps),
+so it covers everything that can change the outputs:
 
 - the notebook's source (sha256 of its bytes),
 - the installed torch version (from package metadata: importing torch here
@@ -32,7 +33,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from docexec.cache import executor_fingerprint, file_hash, fingerprint, torch_version
+from docexec.cache import key_digest, make_key
 from docexec.run.client import passive_openmp
 
 TIMEOUT = 300  # seconds per cell
@@ -44,14 +45,16 @@ class NotebookError(RuntimeError):
     """A notebook page that did not run; the message names the notebook, the cell and the error."""
 
 
-def cache_key(src_path: str | os.PathLike, device: str = "cpu") -> str:
-    """The sha256 naming the executed copy of ``src_path``: its source, torch, the executor, the device."""
-    return fingerprint(file_hash(src_path), torch_version(), executor_fingerprint(), device)
+def cache_key(src_path: str | os.PathLike, device: str = "cpu") -> dict:
+    """What the executed copy of ``src_path`` depends on: ``cache.make_key`` of a program
+    with no deps (its source, torch, the executor, the device)."""
+    return make_key(str(src_path), device, [], Path(src_path).parent)
 
 
 def cached_path(src_path: str | os.PathLike, cache_dir: str | os.PathLike, device: str = "cpu") -> Path:
-    """Where the executed copy of ``src_path`` as it is now lives (or will, once run)."""
-    return Path(cache_dir) / f"{Path(src_path).stem}-{device}-{cache_key(src_path, device)}.ipynb"
+    """Where the executed copy of ``src_path`` as it is now lives (or will, once run):
+    named by the digest of its key."""
+    return Path(cache_dir) / f"{Path(src_path).stem}-{device}-{key_digest(cache_key(src_path, device))}.ipynb"
 
 
 def execute_cached(src_path: str | os.PathLike, cache_dir: str | os.PathLike, device: str = "cpu") -> str:

@@ -21,7 +21,7 @@ cell ids from the cell's position, ``dumps`` writes keys sorted, so the same
 input gives byte-identical JSON and ``--check`` can compare files.
 
 No MkDocs and no torch here: the docexec extension calls ``page_name``,
-``download_lines`` while it renders a page, and ``python -m docexec.notebook``
+``download_lines`` while it renders a page, and ``python -m docexec.notebooks``
 writes ``docs/notebooks/<page>.ipynb`` (``--check`` reports stale ones instead).
 Those files are committed and published as files of the site: the "Download
 notebook" button links to the page's file, and "Open in Colab" to the committed copy.
@@ -43,9 +43,6 @@ from docexec.settings import Settings
 
 INCLUDE = fences.INCLUDE
 MACHINERY = re.compile(r"^[ \t]*-{1,}8<-{1,}")  # any pymdownx.snippets line (include or block marker)
-SECTION_MARKER = re.compile(
-    r"(?<!;)-{1,}8<-{1,}[ \t]+\[[ \t]*(?:start|end)[ \t]*:[ \t]*[a-z][-_0-9a-z]*[ \t]*\]", re.I
-)
 ADMONITION = re.compile(
     r'^(?:!!!|\?\?\?\+?)[ \t]+(?P<kinds>[\w-]+(?:[ \t]+[\w-]+)*)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$'
 )
@@ -201,8 +198,7 @@ def _fence(block: list[str], opened, resolve: Resolve, start: int) -> list[tuple
     if not directive.is_exec(info):
         return []  # a section of a file: not runnable alone
     target, path, parsed = fences.exec_target(block[1:-1], info, start + 1, resolve)  # the extension's rules
-    source = Path(path).read_text(encoding="utf-8")
-    source = "".join(line for line in source.splitlines(keepends=True) if not SECTION_MARKER.search(line))
+    source = fences.whole_file(Path(path).read_text(encoding="utf-8"))  # as the page shows it
     meta: dict = {"snippet": target}
     if parsed.raises:
         meta["raises"] = parsed.raises
@@ -336,7 +332,7 @@ def stale(root: Path, settings: Optional[Settings] = None) -> list[str]:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m docexec.notebook", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m docexec.notebooks", description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="list stale or missing notebooks, exit 1 if any")
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
     parser.add_argument("--site-url", default=None, help="point relative links to this published site")
@@ -349,7 +345,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
-            print("regenerate them with: python -m docexec.notebook", file=sys.stderr)
+            print("regenerate them with: python -m docexec.notebooks", file=sys.stderr)
         return 1 if problems else 0
     wanted = expected(args.root, settings)
     (args.root / FOLDER).mkdir(parents=True, exist_ok=True)
@@ -364,6 +360,3 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"removed {FOLDER}/{target.name} (its page has no exec fences)")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
