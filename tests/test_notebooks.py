@@ -10,7 +10,6 @@ notebooks are separate tests, so ``-n auto`` (pytest-xdist) runs them side by si
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 

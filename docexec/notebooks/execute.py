@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
@@ -37,7 +36,6 @@ from docexec.cache import key_digest, make_key
 from docexec.run.client import passive_openmp
 
 TIMEOUT = 300  # seconds per cell
-HERE = Path(__file__).parent
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -12,13 +12,12 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.fidelity.harness import PROGRAMS, convert, copy_program, fence, outputs, page_view, python_view
+from tests.fidelity.harness import convert, copy_program, fence, outputs, page_view, python_view
 
 # program -> the fence options that declare how it ends
 SAME = {
