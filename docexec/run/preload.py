@@ -12,6 +12,7 @@ imports one, and replays what importing them did to the warnings filters.
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 EXTRAS = ("numpy", "sympy", "torch._dynamo", "torch.func", "torch.optim", "torch.utils.checkpoint", "matplotlib.pyplot")
@@ -34,7 +35,13 @@ def _warm_compile() -> None:
 
 
 def extras(pristine) -> None:
-    for name in EXTRAS:
-        importlib.import_module(name)
-    _warm_compile()
+    gc.disable()  # as for `import torch` in the worker: no collector walks over all that is created
+    try:
+        for name in EXTRAS:
+            importlib.import_module(name)
+        _warm_compile()
+    finally:
+        gc.collect()  # the throwaway compile's cycles go now, as a collection would have done
+        gc.freeze()
+        gc.enable()
     pristine.after_extras()

@@ -10,14 +10,16 @@ second: importing them after its last run would take two CPU-seconds from the pa
 MkDocs still renders (measured: a touched build 4.5 against 8.5 CPU-seconds).
 
 For each run the worker
-- copies the program's folder into a new ``/tmp/docexec-*`` folder, so whatever the
-  program writes next to ``__file__`` lands there, never in the repository;
+- gives it a copy of the program's folder in a ``/tmp/docexec-*`` folder, so whatever
+  the program writes next to ``__file__`` lands there, never in the repository
+  (``scratch.py``: a copy the previous run of the same folder left untouched is reused);
 - gives it a pseudo-terminal (80x24) for stdout and stderr: buffering, ``isatty`` and
   progress bars behave as in a terminal, and what it printed is kept even if it dies;
 - forks; the child (``child.py``) becomes ``python file.py`` and runs it;
 - kills the run's process group when it ends, times out or prints more than
   ``max_output`` bytes, and, being the subreaper of everything it forked, any
-  orphan that left the group; then removes the folder.
+  orphan that left the group; then removes the folder, or keeps it for the next run of
+  that folder if the run left it untouched (removed after ``scratch.IDLE`` seconds without runs).
 
 The one change made to what the program printed: the copy's folder is cut from every
 path, so the program's own path reads as in its title (``page/file.py``).
@@ -34,48 +36,42 @@ import gc
 import json
 import os
 import select
-import shutil
 import signal
 import struct
 import sys
-import tempfile
 import termios
 import time
 import traceback
 
-import torch  # noqa: F401 - imported once here, so no run pays for it
+# Importing creates about a million objects that live as long as this worker: the cyclic
+# collector would walk them all several times over while they are created (measured: 0.4
+# CPU-s a worker). It is off until they are created, then one collection frees the cycles
+# left behind and the rest is frozen; the same in preload.extras.
+gc.disable()
+import torch  # noqa: E402, F401 - imported once here, so no run pays for it
 
-from docexec.run import child, hugepages, preload
+from docexec.run import child, hugepages, preload, scratch  # noqa: E402
+
+gc.collect()
+gc.freeze()  # out of every later collection, here and in the forks
+gc.enable()  # the programs run with it on, as in any interpreter
 
 PR_SET_CHILD_SUBREAPER = 36
 WINDOW = struct.pack("HHHH", 24, 80, 0, 0)  # rows, columns: a standard terminal
 
 
-def _copy_folder(script: str, title: str, scratch: str) -> str:
-    """The files of the program's folder, copied to ``scratch/src/<title's folder>``."""
-    source = os.path.dirname(os.path.abspath(script))
-    target = os.path.join(scratch, "src", os.path.dirname(title))
-    os.makedirs(target)
-    for entry in os.scandir(source):
-        if entry.is_file() and not entry.name.endswith(".pyc"):
-            shutil.copy2(entry.path, target)
-    return os.path.join(target, os.path.basename(title))
-
-
 class Run:
     """One program being run: its fork, terminal, result pipe, deadline and folder."""
 
-    def __init__(self, request: dict, pristine: child.Pristine):
+    def __init__(self, request: dict, pristine: child.Pristine, keeper: scratch.Keeper):
         self.id = request["id"]
         self.request = request
         self.deadline = time.monotonic() + request["timeout"]
         self.started = time.time()  # the wall clock at its start, for the judge's clock check
         self.max_output = request["max_output"]
-        self.scratch = tempfile.mkdtemp(prefix="docexec-")
-        os.mkdir(os.path.join(self.scratch, "figures"))
-        self.source_dir = os.path.dirname(os.path.abspath(request["script"]))
-        script = _copy_folder(request["script"], request["title"], self.scratch)
-        self.copy_dir = os.path.dirname(script)
+        self.keeper = keeper
+        self.scratch = keeper.take(request["script"], request["title"])
+        script = os.path.join(self.scratch.copy_dir, os.path.basename(request["title"]))
         self.terminal, tty = os.openpty()
         fcntl.ioctl(tty, termios.TIOCSWINSZ, WINDOW)
         self.results, write_end = os.pipe()
@@ -90,7 +86,7 @@ class Run:
             try:
                 os.close(self.terminal)
                 os.close(self.results)
-                child.run({**request, "script": script, "scratch": self.scratch}, pristine, tty, write_end)
+                child.run({**request, "script": script, "scratch": self.scratch.root}, pristine, tty, write_end)
             except BaseException:  # a bug in the executor itself: say so where the output goes
                 os.write(2, f"docexec: the run failed to start:\n{traceback.format_exc()}".encode())
             finally:
@@ -147,23 +143,23 @@ class Run:
                     break
             os.close(fd)
         os.close(self.ended)
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.keeper.give_back(self.scratch)  # removed, or kept for the next run of its folder
         raw = b"".join(self.output).decode("utf-8", errors="replace")
         result = b"".join(self.result)
         answer = {
             "id": self.id,
-            "output": raw.replace(os.path.join(self.scratch, "src") + os.sep, ""),
+            "output": raw.replace(self.scratch.src + os.sep, ""),
             "status": os.waitstatus_to_exitcode(status),
             "started": self.started,
             "result": json.loads(result) if result else None,
             **self.stopped,
         }
         if answer["result"]:
-            copy = self.copy_dir + os.sep
+            copy, source = self.scratch.copy_dir + os.sep, self.scratch.source_dir
             answer["result"]["reads"] = [
-                os.path.join(self.source_dir, path[len(copy) :])
+                os.path.join(source, path[len(copy) :])
                 for path in answer["result"]["reads"]
-                if path.startswith(copy) and os.path.isfile(os.path.join(self.source_dir, path[len(copy) :]))
+                if path.startswith(copy) and os.path.isfile(os.path.join(source, path[len(copy) :]))
             ]
         return answer
 
@@ -193,21 +189,23 @@ def main() -> None:
     print(json.dumps({"ready": True}), flush=True)
     waiting: list[dict] = []
     running: list[Run] = []
-    buffer, stdin_open, preloaded, batch, keep_warm, answered, forks = b"", True, False, False, False, 0, 0
+    keeper = scratch.Keeper()
+    buffer, stdin_open, preloaded, batch, keep_warm, answered = b"", True, False, False, False, 0
     try:
         while stdin_open:
             if not preloaded and (batch or (keep_warm and answered and not running and not waiting)):
                 preload.extras(pristine)  # a batch is queued, or (mkdocs serve) idle after the first answers
+                hugepages.collapse()  # many forks to come: make each one cheap
                 preloaded = True
             for request in waiting:
-                if preloaded and forks % hugepages.EVERY == 0:
-                    hugepages.collapse()  # many forks to come: make each one cheap
-                running.append(Run(request, pristine))
-                forks += 1
+                running.append(Run(request, pristine, keeper))
             waiting.clear()
             fds = [0] + [fd for run in running for fd in run.fds()]
             left = min((run.deadline for run in running), default=time.monotonic() + 3600) - time.monotonic()
-            ready, _, _ = select.select(fds, [], [], max(0.0, left))
+            idle = not running and keeper.kept is not None
+            ready, _, _ = select.select(fds, [], [], scratch.IDLE if idle else max(0.0, left))
+            if idle and not ready:
+                keeper.drop()  # no run came for its folder: nothing stays in /tmp while idle
             for fd in ready:
                 if fd == 0:
                     data = os.read(0, 1 << 16)
@@ -235,6 +233,7 @@ def main() -> None:
         for run in running:
             run.kill()
             run.finish()
+        keeper.drop()
         _kill_orphans([])
         sys.stdout.flush()
         os._exit(0)  # skips torch's teardown: most of a second at the end of a build

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from docexec.run import scratch
 from tests.fidelity.harness import convert, copy_program, fence, outputs, page_view, python_view
 
 # program -> the fence options that declare how it ends
@@ -77,9 +78,13 @@ def _kill(marker: str) -> None:
 
 @pytest.fixture(autouse=True)
 def no_temp_folders_left():
+    """Once the workers are idle (a copy of a folder is kept for the next run of that folder
+    for a fraction of a second, scratch.IDLE), nothing of a run is left in /tmp."""
     before = set(glob.glob("/tmp/docexec-*"))
     yield
-    left = set(glob.glob("/tmp/docexec-*")) - before
+    deadline = time.monotonic() + 10 * scratch.IDLE
+    while (left := set(glob.glob("/tmp/docexec-*")) - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not left, f"temporary folders left behind: {sorted(left)}"
 
 
