@@ -6,7 +6,8 @@ How a fence becomes output, in the order a build uses the modules:
 * ``fences`` (with ``directive``): read a page's fences, check includes, parse options.
 * ``session``: one build: queue every snippet, hand each page its results, cache them.
 * ``run``: ``client`` (two workers, lanes), ``worker`` (fork server), ``child`` (inside
-  the fork: become ``python file.py``), ``preload`` (modules imported ahead, hidden).
+  the fork: become ``python file.py``), ``preload`` (modules imported ahead, hidden),
+  ``scratch`` (each run's copy of its folder), ``hugepages`` (cheap forks).
 * ``judge``: may the runs be published, and what do they show.
 * ``terminal`` and ``render``: what a terminal shows, as an HTML output block.
 * ``report``: the execution report. ``cache``: result keys. ``cuda_records``: GPU outputs.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docexec import fences
@@ -111,15 +111,17 @@ class Session:
                 record = self.records[file] = Record(runs, True, key)
         return record
 
+    def pool(self) -> client.Pool:
+        settings = self.settings
+        return client.get_pool(str(self.root), settings.device, settings.usable_lanes(), settings.max_output, settings.keep_warm)
+
     def prefetch(self, job: fences.Job) -> None:
         """Queue ``job`` on the workers unless a result is already known; returns at once."""
         with self.lock:
             if job.file in self.pending or self._lookup(job.file) is not None:
                 return
             source = file_hash(job.file)
-            settings = self.settings
-            pool = client.get_pool(str(self.root), settings.device, settings.usable_lanes(), settings.max_output, settings.keep_warm)
-            future = pool.submit(job.file, job.path, self.timeout(job))
+            future = self.pool().submit(job.file, job.path, self.timeout(job))
             self.pending[job.file] = (future, source)
         future.add_done_callback(lambda done: self._finished(job.file, source, done))
 
@@ -168,12 +170,19 @@ def begin(settings: Settings) -> Session:
     Runs still in flight from an earlier session with these settings carry over: MkDocs
     builds a Markdown instance while it validates ``mkdocs.yml``, before the hook runs,
     and that first session has already queued the site. Dropping them would run every
-    snippet twice (measured: 326 runs a worker for 163 snippets, before this)."""
+    snippet twice (measured: 326 runs a worker for 163 snippets, before this). Under
+    ``mkdocs serve`` the hook changes settings that do not change a run (``errors``,
+    ``keep_warm``), so a session that differs only in those carries over too."""
     with _sessions_lock:
-        previous = _sessions.get(settings)
+        previous = _sessions.get(settings) or next(
+            (old for key, old in _sessions.items() if replace(key, errors=settings.errors, keep_warm=settings.keep_warm) == settings),
+            None,
+        )
         fresh = _sessions[settings] = Session(settings)
         if previous is not None:
             with previous.lock:
                 fresh.pending.update(previous.pending)
                 fresh.prefetched = previous.prefetched
-        return fresh
+    if fresh.pending and settings.keep_warm:
+        fresh.pool()  # the carried-over runs' workers: told to preload once idle
+    return fresh

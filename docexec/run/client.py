@@ -3,7 +3,7 @@
 Why two workers: the second run must differ from the first in everything a new
 interpreter differs in, so that output depending on it is caught before it is
 published. Each worker is its own interpreter with its own random hash seed (set
-order) and address layout (``id()``), and every run seeds torch's generators from
+order) and address layout (``id()``), and every run seeds torch's CPU generator from
 the OS as a new interpreter does (torch 2.13 no longer starts from a fixed seed). The
 first run is the one shown.
 
@@ -160,7 +160,7 @@ class Gate:
 class Pool:
     """Two workers and ``lanes`` threads that take queued programs in order."""
 
-    def __init__(self, root: str, device: str, lanes: int, max_output: int, keep_warm: bool = False):
+    def __init__(self, root: str, device: str, lanes: int, max_output: int):
         snippet_env = dict(os.environ)
         if device == "cpu":
             snippet_env["CUDA_VISIBLE_DEVICES"] = ""
@@ -170,9 +170,8 @@ class Pool:
         self.gate = Gate()
         self.queue: queue.Queue = queue.Queue()
         self.preloading = False
-        if keep_warm:  # a long-lived process (mkdocs serve): preload once idle, for the next edit
-            for worker in self.workers:
-                worker.send({"preload": "when idle"})
+        self.warm = False
+        self.lock = threading.Lock()
         for lane in range(lanes):
             threading.Thread(target=self._lane, name=f"docexec-lane-{lane}", daemon=True).start()
 
@@ -185,6 +184,16 @@ class Pool:
             for worker in self.workers:
                 worker.send({"preload": True})
         return future
+
+    def keep_warm(self) -> None:
+        """A long-lived process (``mkdocs serve``): the workers preload once idle, so the
+        next edit runs at once. Sent once; a one-shot build never sends it."""
+        with self.lock:
+            if self.warm:
+                return
+            self.warm = True
+        for worker in self.workers:
+            worker.send({"preload": "when idle"})
 
     def _lane(self) -> None:
         while True:
@@ -221,12 +230,14 @@ _pools_lock = threading.Lock()
 
 def get_pool(root: str, device: str, lanes: int, max_output: int, keep_warm: bool = False) -> Pool:
     """The pool for these settings, started on first use and kept for the process."""
-    key = (os.path.abspath(root), device, lanes, max_output, keep_warm)
+    key = (os.path.abspath(root), device, lanes, max_output)
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or any(worker.proc.poll() is not None for worker in pool.workers):
-            pool = _pools[key] = Pool(key[0], device, lanes, max_output, keep_warm)
-        return pool
+            pool = _pools[key] = Pool(key[0], device, lanes, max_output)
+    if keep_warm:
+        pool.keep_warm()
+    return pool
 
 
 @atexit.register

@@ -1,7 +1,7 @@
 """Back the worker's memory with 2 MiB pages, so that forking it is cheap.
 
 A fork copies one page-table entry for every 4 KiB page of the parent's private
-memory, and the fork's exit frees them all again. The worker holds about 250 MiB of
+memory, and the fork's exit frees them all again. The worker holds about 290 MiB of
 it (torch, the preloaded modules, the compile warm-up): 60,000 entries, measured at
 25-30 ms of CPU for a fork that does nothing and exits. Backed by 2 MiB pages, the
 same memory is about 125 entries: 4-5 ms. A program's own writes still copy 4 KiB
@@ -15,8 +15,8 @@ saved (cold build 16.0-16.8 s collapsing once, 16.9-17.6 s every 16 forks, 18.0-
 never), so it is done once, after the preload.
 
 ``MADV_COLLAPSE`` (Linux 6.1) asks the kernel to do this now, for memory already
-allocated, whatever the system's transparent-huge-page setting says short of
-``never``. Where the kernel lacks it or refuses a region, that region simply stays
+allocated, whatever the system's transparent-huge-page setting says (it refuses only
+memory marked ``MADV_NOHUGEPAGE``, such as thread stacks on recent kernels). Where the kernel lacks it or refuses a region, that region simply stays
 as it was: the only cost of failing is the old fork time.
 """
 
@@ -38,7 +38,7 @@ def collapse() -> int:
     for fields in regions:
         name = fields[5] if len(fields) > 5 else ""
         if fields[1][:2] != "rw" or name not in ("", "[heap]"):
-            continue  # file-backed memory is not copied by a fork; stacks and the like are small
+            continue  # only anonymous memory can be collapsed (a library's written data cannot)
         start, end = (int(address, 16) for address in fields[0].split("-"))
         start = (start + HUGE - 1) & ~(HUGE - 1)
         end &= ~(HUGE - 1)

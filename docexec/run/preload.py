@@ -3,8 +3,9 @@
 Torch imports these lazily, at a cost every fork would pay again: the first
 optimizer step, checkpoint or vmap pulls in torch._dynamo (with sympy), a plot pulls
 in matplotlib; about 1.3 s together here. The worker imports them once: at once
-when the build has a batch of programs queued, otherwise when it is idle, so that a
-single edited snippet under ``mkdocs serve`` is answered first.
+when the build has a batch of programs queued; under ``mkdocs serve``, also once it
+is idle after answering, so that a single edited snippet is answered first and the
+next one finds them. A one-shot build with fewer than four programs never imports them.
 
 A program must not notice: ``child.Reveal`` hides them from ``sys.modules`` until it
 imports one, and replays what importing them did to the warnings filters.

@@ -1,79 +1,110 @@
 """Each run's private folder: a copy of the program's folder, so that whatever the program
 writes next to ``__file__`` lands there and never in the repository.
 
-Layout: ``/tmp/docexec-XXXX/src/<title's folder>/`` holds the copy (the path rule cuts
-``.../src/`` from the output, so paths read as in the title) and ``figures/`` the SVGs
-that ``plt.show()`` saved.
+Layout: ``/tmp/docexec-XXXX/src/<title's folder>/`` holds a copy of the regular files
+at the top of the program's folder (``.pyc`` left out; the path rule cuts ``.../src/``
+from the output, so paths read as in the title) and ``figures/`` the SVGs that
+``plt.show()`` saved.
 
-Copying a page's folder (about 17 files) for every run and deleting it after cost more
-CPU than the fork itself (measured: 2.3 CPU-seconds of a cold build, in ext4's inode
-allocator). So a worker keeps the last copy when its run left it exactly as it was made,
-and hands it to the next run of the same folder if that folder has not changed either.
-"Exactly" compares every entry's path, type, size, mtime and ctime (a program can set a
-file's mtime but not its ctime), so a copy a run touched in any way is never reused.
+Copying a page's folder (about 17 files) for every run and deleting it after put 0.6 to
+2.3 CPU-seconds of a cold build into ext4's inode allocator (measured with ``perf``; it
+depends on how many inodes were deleted recently). So a worker keeps the last copy
+when its run left it as it was made, and hands it to the next run of the same folder
+if that folder has not changed either. Compared: every entry's path, type, mode,
+inode, size, mtime and ctime (a program can set an mtime but not a ctime), in the
+copy and in the source folder; a source file changed within ``RACY`` seconds of the
+copy is never trusted (a coarse clock could hide a second change, as git's "racy
+clean" rule says). A copy is never reused while something may still write to it: the
+worker kills a run's leftover processes before it looks, and looks again when it
+hands the copy out.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
+import time
 
 IDLE = 0.2  # seconds a worker waits without a run before it removes the copy it kept
+RACY = 2.0  # seconds: a source file changed this close to its copy is copied again
+
+
+def _entry(info: os.stat_result) -> tuple:
+    return (info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _state(folder: str) -> list[tuple]:
-    """Every entry under ``folder`` with what a change to it would change."""
-    state = []
+    """Every entry under ``folder``, the folder itself included, with what any change to
+    it would change."""
+    state = [(".", *_entry(os.lstat(folder)))]
     for path, dirs, files in os.walk(folder):
         for name in sorted(dirs) + sorted(files):
-            info = os.lstat(os.path.join(path, name))
-            state.append((os.path.relpath(os.path.join(path, name), folder), info.st_mode, info.st_size,
-                          info.st_mtime_ns, info.st_ctime_ns))
-        state.append((os.path.relpath(path, folder), "dir", os.lstat(path).st_mtime_ns, os.lstat(path).st_ctime_ns))
+            full = os.path.join(path, name)
+            state.append((os.path.relpath(full, folder), *_entry(os.lstat(full))))
     return state
 
 
-def _source_files(folder: str) -> list[os.DirEntry]:
-    return sorted((e for e in os.scandir(folder) if e.is_file() and not e.name.endswith(".pyc")), key=lambda e: e.name)
+def _source_files(folder: str) -> list[tuple[os.DirEntry, os.stat_result]]:
+    entries = sorted((e for e in os.scandir(folder) if e.is_file() and not e.name.endswith(".pyc")), key=lambda e: e.name)
+    return [(entry, entry.stat()) for entry in entries]
 
 
 class Scratch:
-    """A fresh copy of the folder of ``script``, for a program shown as ``title``."""
+    """A new ``/tmp/docexec-*`` folder with a copy of the folder of ``script`` (shown as ``title``)."""
 
     def __init__(self, script: str, title: str):
         self.source_dir = os.path.dirname(os.path.abspath(script))
         self.title_dir = os.path.dirname(title)
         files = _source_files(self.source_dir)
-        self.source_state = [(e.name, e.stat().st_size, e.stat().st_mtime_ns, e.stat().st_ctime_ns) for e in files]
+        self.made = time.time_ns()
+        self.source_state = [(entry.name, *_entry(info)) for entry, info in files]
         self.root = tempfile.mkdtemp(prefix="docexec-")
         self.figures = os.path.join(self.root, "figures")
         os.mkdir(self.figures)
         self.src = os.path.join(self.root, "src")
         self.copy_dir = os.path.normpath(os.path.join(self.src, self.title_dir))  # no trailing "/"
         os.makedirs(self.copy_dir)
-        for entry in files:
+        for entry, _ in files:
             shutil.copy2(entry.path, self.copy_dir)
-        self.state = _state(self.src)
+        self.state = self._now()
+
+    def _now(self) -> list:
+        return [_entry(os.lstat(self.root)), _entry(os.lstat(self.figures)), sorted(os.listdir(self.root)), _state(self.src)]
 
     def fits(self, script: str, title: str) -> bool:
-        """Whether this copy is what a fresh one for ``script`` would be."""
+        """Whether this copy is, still, what a fresh one for ``script`` would be."""
         source_dir = os.path.dirname(os.path.abspath(script))
         if (source_dir, os.path.dirname(title)) != (self.source_dir, self.title_dir):
             return False
         try:
             files = _source_files(source_dir)
-            now = [(e.name, e.stat().st_size, e.stat().st_mtime_ns, e.stat().st_ctime_ns) for e in files]
+            if [(entry.name, *_entry(info)) for entry, info in files] != self.source_state:
+                return False
+            racy = self.made - int(RACY * 1e9)
+            if any(max(info.st_mtime_ns, info.st_ctime_ns) >= racy for _, info in files):
+                return False
+            return self.untouched()
         except OSError:
             return False
-        return now == self.source_state
 
     def untouched(self) -> bool:
-        """After a run: its figures removed, is the copy exactly as it was made?"""
+        """Is the copy exactly as it was made, once the figures its run saved are removed?
+        Only plain files directly in the real ``figures`` folder are removed (a run could
+        have put a link there, or replaced the folder)."""
         try:
+            info = os.lstat(self.figures)
+            if not stat.S_ISDIR(info.st_mode) or info.st_ino != self.state[1][1]:
+                return False
             for name in os.listdir(self.figures):
-                os.unlink(os.path.join(self.figures, name))
-            return sorted(os.listdir(self.root)) == ["figures", "src"] and _state(self.src) == self.state
+                path = os.path.join(self.figures, name)
+                if not stat.S_ISREG(os.lstat(path).st_mode):
+                    return False
+                os.unlink(path)
+            now = self._now()
+            # removing the figures changed that folder's size and times, and only those
+            return now[1][:2] == self.state[1][:2] and [now[0], *now[2:]] == [self.state[0], *self.state[2:]]
         except OSError:
             return False
 
@@ -96,6 +127,7 @@ class Keeper:
         return Scratch(script, title)
 
     def give_back(self, scratch: Scratch) -> None:
+        """Called once the run and everything it started are gone."""
         if scratch.untouched():
             self.drop()
             self.kept = scratch

@@ -143,7 +143,6 @@ class Run:
                     break
             os.close(fd)
         os.close(self.ended)
-        self.keeper.give_back(self.scratch)  # removed, or kept for the next run of its folder
         raw = b"".join(self.output).decode("utf-8", errors="replace")
         result = b"".join(self.result)
         answer = {
@@ -163,17 +162,26 @@ class Run:
             ]
         return answer
 
+    def release(self) -> None:
+        """Its folder removed, or kept for the next run of that folder; called once nothing
+        it started is left (``_kill_orphans``), so nothing can write there any more."""
+        self.keeper.give_back(self.scratch)
+
 
 def _kill_orphans(running: list[Run]) -> None:
     """Processes that left a run's group (a new session, a double fork) were re-parented to
-    this subreaper when their parent ended: anything here that is not a current run goes."""
+    this subreaper when their parent ended: anything here that is not a current run goes,
+    and again, since killing one hands its own children to this subreaper."""
     mine = {run.pid for run in running}
-    try:
-        children = open(f"/proc/self/task/{os.getpid()}/children").read().split()
-    except OSError:  # pragma: no cover - kernels without CONFIG_PROC_CHILDREN
-        children = []
-    for pid in map(int, children):
-        if pid not in mine:
+    for _ in range(1000):
+        try:
+            children = open(f"/proc/self/task/{os.getpid()}/children").read().split()
+        except OSError:  # pragma: no cover - kernels without CONFIG_PROC_CHILDREN
+            children = []
+        strays = [pid for pid in map(int, children) if pid not in mine]
+        if not strays:
+            return
+        for pid in strays:
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
@@ -225,16 +233,20 @@ def main() -> None:
                 if not run.done():
                     run.stopped = {"timeout": run.request["timeout"]}
                 running.remove(run)
-                print(json.dumps(run.finish()), flush=True)
-                answered += 1
+                answer = run.finish()
                 _kill_orphans(running)
+                run.release()
+                print(json.dumps(answer), flush=True)
+                answered += 1
     finally:  # the build has ended (or this worker failed): leave nothing behind
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a late SIGTERM must not cut the cleanup short
         for run in running:
             run.kill()
             run.finish()
-        keeper.drop()
         _kill_orphans([])
+        for run in running:
+            run.scratch.remove()
+        keeper.drop()
         sys.stdout.flush()
         os._exit(0)  # skips torch's teardown: most of a second at the end of a build
 

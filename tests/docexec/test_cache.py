@@ -341,3 +341,19 @@ def test_a_key_digest_is_one_sha256_of_the_whole_key(tmp_path):
     assert cache.key_digest(dict(reversed(list(key.items())))) == digest
     for part in key:
         assert cache.key_digest({**key, part: "changed"}) != digest, part
+
+
+def test_the_serve_build_takes_over_what_the_validation_session_queued(tmp_path, monkeypatch):
+    """Under `mkdocs serve` the hook sets errors=show and keep_warm after MkDocs validated
+    mkdocs.yml with neither; the runs queued meanwhile carry over, so no snippet runs twice.
+    A session whose settings change what a run is (here its cache) starts empty."""
+    pools = []
+    monkeypatch.setattr(client, "get_pool", lambda *args: pools.append(args) or None)
+    cache = str(tmp_path / "cache")
+    validation = session.begin(Settings.load({"cache_dir": cache}))
+    validation.pending["snips/show.py"] = ("its future", "its source hash")
+    served = session.begin(Settings.load({"cache_dir": cache, "errors": "show", "keep_warm": True}))
+    assert served.pending == {"snips/show.py": ("its future", "its source hash")}
+    assert pools and pools[-1][-1] is True  # its workers are told to stay warm
+    other = session.begin(Settings.load({"cache_dir": str(tmp_path / "elsewhere")}))
+    assert other.pending == {}
