@@ -12,7 +12,8 @@ The worker's own writes while a fork shares its memory split some huge pages bac
 into small ones over a build (250 MiB in huge pages after collapsing, 160 MiB some
 thirty runs later). Collapsing again every 16 forks was measured and cost more than it
 saved (cold build 16.0-16.8 s collapsing once, 16.9-17.6 s every 16 forks, 18.0-18.8 s
-never), so it is done once, after the preload.
+never), so it is done once, before a batch's forks (never for the odd run under
+``mkdocs serve``: there it would only delay the next edit).
 
 ``MADV_COLLAPSE`` (Linux 6.1) asks the kernel to do this now, for memory already
 allocated, whatever the system's transparent-huge-page setting says (it refuses only
