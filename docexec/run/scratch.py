@@ -46,9 +46,11 @@ def _state(folder: str) -> list[tuple]:
     return state
 
 
-def _source_files(folder: str) -> list[tuple[os.DirEntry, os.stat_result]]:
+def _source_state(folder: str) -> list[tuple]:
+    """The files a copy takes from ``folder`` (regular files at its top, no ``.pyc``), each
+    with what a change to it would change."""
     entries = sorted((e for e in os.scandir(folder) if e.is_file() and not e.name.endswith(".pyc")), key=lambda e: e.name)
-    return [(entry, entry.stat()) for entry in entries]
+    return [(entry.name, *_entry(entry.stat())) for entry in entries]
 
 
 class Scratch:
@@ -57,21 +59,23 @@ class Scratch:
     def __init__(self, script: str, title: str):
         self.source_dir = os.path.dirname(os.path.abspath(script))
         self.title_dir = os.path.dirname(title)
-        files = _source_files(self.source_dir)
-        self.made = time.time_ns()
-        self.source_state = [(entry.name, *_entry(info)) for entry, info in files]
+        self.source_state = _source_state(self.source_dir)
+        racy = time.time_ns() - int(RACY * 1e9)
+        self.trusted = all(max(mtime, ctime) < racy for *_, mtime, ctime in self.source_state)
         self.root = tempfile.mkdtemp(prefix="docexec-")
         self.figures = os.path.join(self.root, "figures")
         os.mkdir(self.figures)
         self.src = os.path.join(self.root, "src")
         self.copy_dir = os.path.normpath(os.path.join(self.src, self.title_dir))  # no trailing "/"
         os.makedirs(self.copy_dir)
-        for entry, _ in files:
-            shutil.copy2(entry.path, self.copy_dir)
+        for name, *_ in self.source_state:
+            shutil.copy2(os.path.join(self.source_dir, name), self.copy_dir)
         self.state = self._now()
 
     def _now(self) -> list:
-        return [_entry(os.lstat(self.root)), _entry(os.lstat(self.figures)), sorted(os.listdir(self.root)), _state(self.src)]
+        # figures/ by mode and inode only: removing the SVGs a run saved changes its size and times
+        return [_entry(os.lstat(self.root)), _entry(os.lstat(self.figures))[:2], sorted(os.listdir(self.root)),
+                _state(self.src)]
 
     def fits(self, script: str, title: str) -> bool:
         """Whether this copy is, still, what a fresh one for ``script`` would be."""
@@ -79,13 +83,7 @@ class Scratch:
         if (source_dir, os.path.dirname(title)) != (self.source_dir, self.title_dir):
             return False
         try:
-            files = _source_files(source_dir)
-            if [(entry.name, *_entry(info)) for entry, info in files] != self.source_state:
-                return False
-            racy = self.made - int(RACY * 1e9)
-            if any(max(info.st_mtime_ns, info.st_ctime_ns) >= racy for _, info in files):
-                return False
-            return self.untouched()
+            return self.trusted and _source_state(source_dir) == self.source_state and self.untouched()
         except OSError:
             return False
 
@@ -102,9 +100,7 @@ class Scratch:
                 if not stat.S_ISREG(os.lstat(path).st_mode):
                     return False
                 os.unlink(path)
-            now = self._now()
-            # removing the figures changed that folder's size and times, and only those
-            return now[1][:2] == self.state[1][:2] and [now[0], *now[2:]] == [self.state[0], *self.state[2:]]
+            return self._now() == self.state
         except OSError:
             return False
 
@@ -128,7 +124,7 @@ class Keeper:
 
     def give_back(self, scratch: Scratch) -> None:
         """Called once the run and everything it started are gone."""
-        if scratch.untouched():
+        if scratch.trusted and scratch.untouched():
             self.drop()
             self.kept = scratch
         else:
