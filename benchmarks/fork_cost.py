@@ -1,0 +1,76 @@
+"""What one run costs a fork-per-run executor before the program does anything.
+
+Not a test and not part of the build: a measurement behind benchmarks/README.md's
+account of the cold-build ratio. A process imports what docexec's worker imports
+(torch and ``preload.EXTRAS``, the collector frozen as there), collapses its memory
+into huge pages as the worker does before a batch, then forks N times for each body
+and reports the CPU time of the parent and of the children per fork, and the
+children's page faults:
+
+- ``exit``: the child exits at once (the fork and its teardown, nothing else);
+- ``print``: it prints one line;
+- ``tensor``: a three-element tensor, one backward and its repr, the smallest
+  autograd snippet, whose first-use costs a fresh process pays again each time.
+
+    .venv/bin/python benchmarks/fork_cost.py [--forks 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import os
+import resource
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+gc.disable()
+import torch  # noqa: E402
+
+from docexec.run import hugepages, preload  # noqa: E402
+
+for name in preload.EXTRAS:
+    importlib.import_module(name)
+gc.collect()
+gc.freeze()
+gc.enable()
+
+
+def body(kind: str) -> None:
+    if kind == "print":
+        with open(os.devnull, "w") as null:
+            print("hi", file=null)
+    elif kind == "tensor":
+        x = torch.ones(3, requires_grad=True)
+        (x * 2).sum().backward()
+        repr(x.grad)
+
+
+def cpu() -> tuple[float, float, int]:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, children.ru_minflt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--forks", type=int, default=50)
+    forks = parser.parse_args().forks
+    print(f"{hugepages.collapse() >> 20} MiB collapsed into huge pages; {forks} forks each")
+    for kind in ("exit", "print", "tensor"):
+        before = cpu()
+        for _ in range(forks):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child
+                body(kind)
+                os._exit(0)
+            os.waitpid(pid, 0)
+        after = cpu()
+        parent, child, faults = ((a - b) / forks for a, b in zip(after, before))
+        print(f"{kind:<7} parent {1000 * parent:5.1f} ms  child {1000 * child:5.1f} ms  child faults {faults:6.0f}")
+
+
+if __name__ == "__main__":
+    main()
