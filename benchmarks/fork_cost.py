@@ -1,16 +1,19 @@
 """What one run costs a fork-per-run executor before the program does anything.
 
 Not a test and not part of the build: a measurement behind benchmarks/README.md's
-account of the cold-build ratio. A process imports what docexec's worker imports
-(torch and ``preload.EXTRAS``, the collector frozen as there), collapses its memory
-into huge pages as the worker does before a batch, then forks N times for each body
+account of the cold-build ratio. A process starts as docexec's worker does
+(``import torch``, then ``preload.extras``: the lazy modules, the compile warm-up, the
+collector frozen, the extras hidden), collapses its memory into huge pages as the
+worker does before a batch, then forks N times for each body
 and reports the CPU time of the parent and of the children per fork, and the
 children's page faults:
 
 - ``exit``: the child exits at once (the fork and its teardown, nothing else);
 - ``print``: it prints one line;
 - ``tensor``: a three-element tensor, one backward and its repr, the smallest
-  autograd snippet, whose first-use costs a fresh process pays again each time.
+  autograd snippet, whose first-use costs a fresh process pays again each time
+  (its repr imports a hidden module, so this fork also brings them all back, as
+  ``child.Reveal`` does in a run).
 
     .venv/bin/python benchmarks/fork_cost.py [--forks 50]
 """
@@ -18,8 +21,6 @@ children's page faults:
 from __future__ import annotations
 
 import argparse
-import gc
-import importlib
 import os
 import resource
 import sys
@@ -27,16 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-gc.disable()
 import torch  # noqa: E402
 
-from docexec.run import hugepages, preload  # noqa: E402
+from docexec.run import child, hugepages, preload  # noqa: E402
 
-for name in preload.EXTRAS:
-    importlib.import_module(name)
-gc.collect()
-gc.freeze()
-gc.enable()
+PRISTINE = child.Pristine({})  # before the extras, as in the worker: it notes what `import torch` left
+preload.extras(PRISTINE)
 
 
 def body(kind: str) -> None:
@@ -64,12 +61,15 @@ def main() -> None:
         for _ in range(forks):
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child
-                body(kind)
-                os._exit(0)
+                try:
+                    sys.meta_path.insert(0, child.Reveal(PRISTINE.hidden, PRISTINE))  # as child.run does
+                    body(kind)
+                finally:
+                    os._exit(0)
             os.waitpid(pid, 0)
         after = cpu()
-        parent, child, faults = ((a - b) / forks for a, b in zip(after, before))
-        print(f"{kind:<7} parent {1000 * parent:5.1f} ms  child {1000 * child:5.1f} ms  child faults {faults:6.0f}")
+        parent, forked, faults = ((a - b) / forks for a, b in zip(after, before))
+        print(f"{kind:<7} parent {1000 * parent:5.1f} ms  child {1000 * forked:5.1f} ms  child faults {faults:6.0f}")
 
 
 if __name__ == "__main__":
