@@ -56,15 +56,11 @@ def is_current(record: dict, snippet: str, root: Path) -> bool:
 
 
 def _site_jobs(docs: str, snippets: str):
-    from docexec import session
+    from docexec import fences, session
     from docexec.settings import Settings
 
     build = session.Session(Settings(docs_dir=docs, execute=False))
-
-    def resolve(path: str):
-        file = Path(snippets) / path
-        return str(file.resolve()) if file.is_file() else None
-
+    resolve = fences.resolver(snippets)
     return [job for page in build.site_pages() for job in build.page_jobs(page, resolve)]
 
 

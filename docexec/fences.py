@@ -5,15 +5,18 @@ line-number includes), rejects Python code pasted into a page (however the fence
 language is written: ```` ```Python ````, ```` ``` { .python } ````, ```` ~~~ipython ````),
 parses each ``exec`` fence's options (``directive.py``) and returns the page with a
 marker line under each exec fence, plus the jobs to run. ``whole_file`` is a
-snippet file as pymdownx.snippets pastes it whole (its section markers dropped).
+snippet file as pymdownx.snippets pastes it whole (its section markers dropped), and
+``resolver`` finds an include's file as it does, given its base path.
 No MkDocs, no running: the extension, the notebook generator, the CUDA records and
 the tests all use it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Optional
 
 from docexec import directive
@@ -27,7 +30,20 @@ SECTION_MARKER = re.compile(
 )
 MARKER = re.compile(r"^(?P<indent>[ \t]*)@@docexec-output-(?P<index>\d+)@@$")
 
-Resolve = Callable[[str], Optional[str]]
+Resolve = Callable[[str], Optional[str]]  # an include as written -> its file, or None
+
+
+def resolver(folder: str | os.PathLike) -> Resolve:
+    """How pymdownx.snippets finds an include with ``folder`` as its one base path: the
+    file's absolute path, or None. For what reads pages outside a Markdown build (the
+    notebook generator, the CUDA records, the tests); the extension asks pymdownx.snippets'
+    own configuration instead."""
+
+    def resolve(path: str) -> Optional[str]:
+        file = Path(folder) / path
+        return str(file.resolve()) if file.is_file() else None
+
+    return resolve
 
 
 @dataclass(frozen=True)

@@ -64,10 +64,7 @@ def normalise(text: str) -> str:
     return text.replace("\u2212", "-")
 
 
-def resolve(path: str) -> str | None:
-    """An include's file, as the site's pymdownx.snippets finds it (base path snippets/)."""
-    file = SNIPPETS / path
-    return str(file) if file.is_file() else None
+resolve = fences.resolver(SNIPPETS)  # an include's file, as the site's pymdownx.snippets finds it
 
 
 def exec_fences(text: str, resolve=resolve) -> list[fences.Job]:

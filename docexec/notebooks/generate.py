@@ -35,7 +35,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from docexec import directive, fences
 from docexec.cache import torch_version
@@ -50,8 +50,6 @@ TAB = re.compile(r'^===[+!]*[ \t]+"(?P<title>[^"]*)"[ \t]*$')
 LINK = re.compile(r"(?<=\]\()(?P<target>[^)\s:]+?)(?=[ )])")  # relative [text](target) links
 FOLDER = "docs/notebooks"  # the generated notebooks: committed, and published with the site
 GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/(?P<owner>[^/]+)/(?P<repo>[^/#?]+?)(?:\.git)?/?$")
-
-Resolve = Callable[[str], Optional[str]]
 
 
 def page_name(lines: list[str]) -> Optional[str]:
@@ -72,7 +70,7 @@ def page_name(lines: list[str]) -> Optional[str]:
     return folders.pop()
 
 
-def page_to_notebook(lines: list[str], resolve: Resolve, settings: Settings = Settings()) -> dict:
+def page_to_notebook(lines: list[str], resolve: fences.Resolve, settings: Settings = Settings()) -> dict:
     """The notebook for one page. ``resolve("page/file.py")`` gives the file's path.
     Its header names the site and the install line from ``settings`` (``mkdocs.yml``).
 
@@ -158,7 +156,7 @@ def insert_under_h1(lines: list[str], extra: list[str]) -> list[str]:
 # -- conversion ---------------------------------------------------------------
 
 
-def _items(lines: list[str], resolve: Resolve) -> list[tuple[str, str, dict]]:
+def _items(lines: list[str], resolve: fences.Resolve) -> list[tuple[str, str, dict]]:
     """The page as a flat list of ("md", line, {}) and ("code", source, metadata)."""
     items: list[tuple[str, str, dict]] = []
     i = 0
@@ -191,7 +189,7 @@ def _public_torch() -> str:
     return torch_version().split("+")[0]
 
 
-def _fence(block: list[str], opened, resolve: Resolve, start: int) -> list[tuple[str, str, dict]]:
+def _fence(block: list[str], opened, resolve: fences.Resolve, start: int) -> list[tuple[str, str, dict]]:
     info = opened["info"]
     if not directive.is_python(info):
         return [("md", line, {}) for line in block]
@@ -294,13 +292,9 @@ def _header(name: str, title: Optional[str], settings: Settings) -> str:
 def expected(root: Path, settings: Optional[Settings] = None) -> dict[str, str]:
     """``docs/notebooks/<page>.ipynb`` (relative to ``root``) -> its text, for every page with exec fences.
     ``settings``: the docexec block of ``root/mkdocs.yml`` unless given."""
-    snippets = root / "snippets"
+    resolve = fences.resolver(root / "snippets")
     if settings is None:
         settings = Settings.from_mkdocs_yml(root / "mkdocs.yml")
-
-    def resolve(path: str) -> Optional[str]:
-        file = snippets / path
-        return str(file.resolve()) if file.is_file() else None
 
     out: dict[str, str] = {}
     for page in sorted((root / "docs").glob("*.md")):

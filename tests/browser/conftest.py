@@ -159,12 +159,6 @@ def html_file(site_dir: Path, path: str) -> Path:
     return site_dir / (path + "index.html" if path == "" or path.endswith("/") else path)
 
 
-def resolve(path: str) -> str | None:
-    """An include's file, as the site's pymdownx.snippets finds it (base path snippets/)."""
-    file = SNIPPETS / path
-    return str(file) if file.is_file() else None
-
-
 def markdown_lines(path: str) -> list[str]:
     """The Markdown source of the page at ``path``, as lines; none for a page that is not Markdown."""
     source = next((s for s in source_pages() if page_path(s) == path), None)
@@ -173,7 +167,7 @@ def markdown_lines(path: str) -> list[str]:
 
 def exec_fence_count(path: str) -> int:
     """The page's exec fences, read as the build reads them (``docexec.fences.scan``)."""
-    return len(fences.scan(markdown_lines(path), resolve)[1])
+    return len(fences.scan(markdown_lines(path), fences.resolver(SNIPPETS))[1])
 
 
 def python_fence_count(path: str) -> int:

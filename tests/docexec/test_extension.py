@@ -219,6 +219,24 @@ def test_whole_file_is_what_pymdownx_snippets_pastes(tmp_path):
     assert fences.whole_file(text) == "import math\nprint(math.pi)  \n\n\ty = 2\n"
 
 
+def test_resolver_finds_an_include_as_pymdownx_snippets_does(tmp_path):
+    """fences.resolver (the notebook generator, the CUDA records, the tests): the file under
+    the base path, absolute, where pymdownx.snippets finds it; None where it finds nothing."""
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "f.py").write_text("print(1)\n")
+    resolve = fences.resolver(tmp_path)
+    assert resolve("page/f.py") == str((tmp_path / "page" / "f.py").resolve())
+    assert resolve("page/missing.py") is None
+    assert resolve("page") is None  # a folder is no snippet
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True}},
+    )
+    assert md.preprocessors["snippet"].run(['--8<-- "page/f.py"'])[0] == "print(1)"
+    with pytest.raises(Exception, match="missing.py"):
+        md.preprocessors["snippet"].run(['--8<-- "page/missing.py"'])
+
+
 # docexec bug: child.Figures patches FigureManagerBase.pyplot_show, but with the Agg
 # backend (any headless build) pyplot.show() calls backend_agg.show (_Backend.show), which
 # never reaches pyplot_show: no figure is saved, so none is shown or checked.

@@ -11,6 +11,7 @@ import markdown
 import nbformat
 import pytest
 
+from docexec import fences
 from docexec.cache import torch_version
 from docexec.settings import Settings
 from docexec.notebooks import generate
@@ -75,12 +76,8 @@ def snippets(tmp_path):
 
 
 def convert(snippets, text=PAGE, **kwargs):
-    def resolve(path):
-        file = snippets / path
-        return str(file) if file.is_file() else None
-
     settings = Settings.from_mkdocs_yml(ROOT / "mkdocs.yml")  # the site's own name and install line
-    return generate.page_to_notebook(text.split("\n"), resolve, dataclasses.replace(settings, **kwargs))
+    return generate.page_to_notebook(text.split("\n"), fences.resolver(snippets), dataclasses.replace(settings, **kwargs))
 
 
 def source(cell):
