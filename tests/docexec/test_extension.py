@@ -206,14 +206,19 @@ def test_sections_can_be_shown_without_running(render):
     assert "Output" not in out
 
 
+def snippets_markdown(base_path) -> markdown.Markdown:
+    """pymdownx.snippets alone, as the site configures it: the reference the helpers match."""
+    return markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": {"base_path": [str(base_path)], "check_paths": True}},
+    )
+
+
 def test_whole_file_is_what_pymdownx_snippets_pastes(tmp_path):
     """fences.whole_file (the notebooks' cells, the browser tests' copy check) = the included file."""
     text = "import math\n# --8<-- [start:part]\nprint(math.pi)  \nx = 1  # --8<-- [end:part]\n\n\ty = 2\n"
     (tmp_path / "f.py").write_text(text)
-    md = markdown.Markdown(
-        extensions=["pymdownx.snippets"],
-        extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True}},
-    )
+    md = snippets_markdown(tmp_path)
     pasted = md.preprocessors["snippet"].run(['--8<-- "f.py"'])
     assert fences.whole_file(text).split("\n") == pasted
     assert fences.whole_file(text) == "import math\nprint(math.pi)  \n\n\ty = 2\n"
@@ -228,10 +233,7 @@ def test_resolver_finds_an_include_as_pymdownx_snippets_does(tmp_path):
     assert resolve("page/f.py") == str((tmp_path / "page" / "f.py").resolve())
     assert resolve("page/missing.py") is None
     assert resolve("page") is None  # a folder is no snippet
-    md = markdown.Markdown(
-        extensions=["pymdownx.snippets"],
-        extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True}},
-    )
+    md = snippets_markdown(tmp_path)
     assert md.preprocessors["snippet"].run(['--8<-- "page/f.py"'])[0] == "print(1)"
     with pytest.raises(Exception, match="missing.py"):
         md.preprocessors["snippet"].run(['--8<-- "page/missing.py"'])
