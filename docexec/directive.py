@@ -1,11 +1,18 @@
 """Parse the header of an ``exec`` fence.
 
-    ```python exec raises="RuntimeError" timeout=60 output=mermaid
+    ```python exec raises="RuntimeError" match="scalar outputs" timeout=60
     --8<-- "backward/ols_step.py"
     ```
 
 Every option is checked here, so a typo fails the build instead of being
-ignored the way an unknown fence attribute usually is.
+ignored the way an unknown fence attribute usually is. The options are the
+fields of ``Directive``: nothing else lists them.
+
+``raises=`` always comes with ``match=``, a regular expression searched in the
+error's message (as ``pytest.raises(match=)`` does). A type alone accepts any error
+of that type raised anywhere: on a GPU machine the executor's own CUDA error was
+accepted that way as the error a page explains. The message is what the page
+explains, so the fence states it.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Optional
 
 OUTPUTS = ("text", "mermaid", "none")
@@ -35,7 +42,8 @@ def closing_line(lines: list[str], start: int, fence: str) -> int:
 
 @dataclass(frozen=True)
 class Directive:
-    raises: Optional[str] = None
+    raises: Optional[str] = None  # the exception the snippet must end with: class name or module.Class
+    match: Optional[str] = None  # a regular expression its message must contain (re.search); required with raises
     timeout: Optional[float] = None
     output: str = "text"
     alt: Optional[str] = None  # text alternative for the figures a snippet draws
@@ -82,14 +90,24 @@ def parse(info: str) -> Directive:
         if key in options:
             raise DirectiveError(f"option {key!r} given twice in {info!r}")
         options[key] = value
-    unknown = set(options) - {"raises", "timeout", "output", "alt", "exit"}
+    known = [field.name for field in fields(Directive)]
+    unknown = set(options) - set(known)
     if unknown:
-        raise DirectiveError(
-            f"unknown option(s) {', '.join(sorted(unknown))} in {info!r}; known: raises, timeout, output, alt, exit"
-        )
-    raises = options.get("raises")
+        raise DirectiveError(f"unknown option(s) {', '.join(sorted(unknown))} in {info!r}; known: {', '.join(known)}")
+    raises, match = options.get("raises"), options.get("match")
     if raises is not None and not re.fullmatch(r"[A-Za-z_][\w.]*", raises):
         raise DirectiveError(f"raises={raises!r} is not an exception class name")
+    if (raises is None) != (match is None):
+        raise DirectiveError(
+            f"raises= and match= go together in {info!r}: the exception's type and a regular expression searched "
+            f'in its message (```python exec raises="RuntimeError" match="does not require grad"), so that an '
+            "error of that type raised anywhere else is not taken for the one the page explains"
+        )
+    if match is not None:
+        try:
+            re.compile(match)
+        except re.error as exc:
+            raise DirectiveError(f"match={match!r} is not a regular expression: {exc}") from None
     timeout = None
     if "timeout" in options:
         try:
@@ -106,4 +124,4 @@ def parse(info: str) -> Directive:
     output = options.get("output", "text")
     if output not in OUTPUTS:
         raise DirectiveError(f"output={output!r} must be one of {', '.join(OUTPUTS)}")
-    return Directive(raises=raises, timeout=timeout, output=output, alt=options.get("alt"), exit=exit_status)
+    return Directive(raises=raises, match=match, timeout=timeout, output=output, alt=options.get("alt"), exit=exit_status)

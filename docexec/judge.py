@@ -43,12 +43,14 @@ def _printed(run: dict) -> str:
     return f"\nwhat it printed:\n{text}" if text else "\nit printed nothing"
 
 
-def _where(path: str, run: dict) -> str:
-    line = ((run.get("result") or {}).get("error") or {}).get("line")
+def _where(path: str, result: dict) -> str:
+    line = (result.get("error") or {}).get("line")
     return f"{path}:{line}" if line else path
 
 
-def _check_ended(run: dict, directive: Directive, path: str) -> None:
+def _check_ended(run: dict, directive: Directive, path: str) -> dict:
+    """The run's report from the child; a run that never finished is refused, unless it
+    ended with the exit status the fence declares (``os._exit(n)`` leaves no report)."""
     if "timeout" in run:
         raise SnippetError(
             f"{path}: still running after {run['timeout']:g} s (its timeout); killed with everything it started"
@@ -59,28 +61,50 @@ def _check_ended(run: dict, directive: Directive, path: str) -> None:
             f"{path}: printed {run['size'] / 2**20:.1f} MiB, over the limit of {run['limit']} bytes "
             f"(max_output in mkdocs.yml); killed{_printed(run)[:2000]}"
         )
-    if run.get("result") is None and directive.exit is not None and run["status"] == directive.exit:
-        run["result"] = {"status": run["status"], "error": None, "figures": []}  # os._exit(n), declared
-    if run.get("result") is None:
-        raise SnippetError(f"{path}: the process {_status_text(run['status'])} before it finished{_printed(run)}")
+    if run.get("result") is not None:
+        return run["result"]
+    if directive.exit is not None and run["status"] == directive.exit:
+        return {"status": run["status"], "error": None, "figures": []}
+    raise SnippetError(f"{path}: the process {_status_text(run['status'])} before it finished{_printed(run)}")
 
 
-def _check_outcome(run: dict, directive: Directive, path: str) -> None:
-    result, status = run["result"], run["status"]
-    error = result["error"]
-    expected_status = directive.exit if directive.exit is not None else (1 if directive.raises else 0)
+def _first_line(message: str) -> str:
+    lines = message.strip().splitlines()
+    return lines[0] + (" [...]" if len(lines) > 1 else "") if lines else "(no message)"
+
+
+def check_error(error: dict | None, status: int, directive: Directive, where: str) -> None:
+    """The error a run ended with (type, module, message, line), against the fence:
+    none unless declared; a declared one of that type whose message matches ``match=``."""
     if error and directive.raises is None:
         raise SnippetError(
-            f"{_where(path, run)}: raised {error['type']}: {error['message']}{_printed(run)}\n"
-            f"(if the error is the point of the snippet, declare it: ```python exec raises=\"{error['type']}\")"
+            f"{where}: raised {error['type']}: {error['message']}\n"
+            f"(if the error is the point of the snippet, declare it: "
+            f"```python exec raises=\"{error['type']}\" match=\"<part of its message>\")"
         )
-    if directive.raises is not None:
-        if error is None:
-            raise SnippetError(f"{path}: expected {directive.raises} to be raised, but it {_status_text(status)} without one")
-        if directive.raises not in {error["type"], f"{error['module']}.{error['type']}"}:
-            raise SnippetError(
-                f"{_where(path, run)}: expected {directive.raises}, but it raised {error['type']}: {error['message']}"
-            )
+    if directive.raises is None:
+        return
+    if error is None:
+        raise SnippetError(f"{where}: expected {directive.raises} to be raised, but it {_status_text(status)} without one")
+    if directive.raises not in {error["type"], f"{error['module']}.{error['type']}"}:
+        raise SnippetError(f"{where}: expected {directive.raises}, but it raised {error['type']}: {error['message']}")
+    if directive.match is not None and not re.search(directive.match, error["message"]):
+        raise SnippetError(
+            f"{where}: raised {error['type']}, but not with the message the fence expects.\n"
+            f"  expected a message matching: {directive.match!r}\n"
+            f"  it raised:                   {error['type']}: {_first_line(error['message'])}"
+        )
+
+
+def _check_outcome(run: dict, result: dict, directive: Directive, path: str) -> None:
+    status = run["status"]
+    expected_status = directive.exit if directive.exit is not None else (1 if directive.raises else 0)
+    try:
+        check_error(result["error"], status, directive, _where(path, result))
+    except SnippetError as exc:
+        if result["error"] and directive.raises is None:
+            raise SnippetError(f"{exc}{_printed(run)}") from None
+        raise
     if status != expected_status:
         hint = "" if directive.exit is not None else f' (if that is the point, declare it: ```python exec exit={status})'
         raise SnippetError(f"{path}: {_status_text(status)}, expected {expected_status}{hint}{_printed(run)}")
@@ -115,9 +139,8 @@ def _clock_in(text: str, started: float) -> str | None:
 
 def judge(runs: list[dict], directive: Directive, path: str) -> str:
     """Check both runs against the fence's options; return the text the page shows."""
-    for run in runs:
-        _check_ended(run, directive, path)
-    _check_outcome(runs[0], directive, path)
+    results = [_check_ended(run, directive, path) for run in runs]
+    _check_outcome(runs[0], results[0], directive, path)
     texts = [shown(run) for run in runs]
     if texts[1] != texts[0]:
         diff = "\n".join(difflib.unified_diff(texts[0].splitlines(), texts[1].splitlines(), "run 1", "run 2", lineterm="", n=1))

@@ -44,7 +44,8 @@ def short(name: str) -> str:
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("path", sorted(GENERATED), ids=lambda p: Path(p).stem)
 def test_page_notebook_runs(path, device, tmp_path):
-    """No cell raises, except the cells tagged raises-exception, which raise exactly the page's exception."""
+    """No cell raises, except the cells tagged raises-exception, which raise exactly the page's exception,
+    with a message that matches the fence's ``match=``."""
     nb = nbformat.reads(GENERATED[path], as_version=4)
     execute.run(nb, tmp_path / Path(path).name, device, timeout=120, allow_errors=True)
     problems = []
@@ -59,6 +60,8 @@ def test_page_notebook_runs(path, device, tmp_path):
             problems.append(f"{where} raised {raised}")
         elif expected is not None and [error.ename for error in errors] != [short(expected)]:
             problems.append(f"{where} should raise {expected}, raised {raised or 'nothing'}")
+        elif expected is not None and not re.search(cell.metadata["docexec"]["match"], errors[0].evalue):
+            problems.append(f"{where} should raise {expected} matching {cell.metadata['docexec']['match']!r}, raised {raised}")
     assert not problems, "\n".join(problems)
 
 

@@ -6,7 +6,7 @@ pymdownx.snippets runs) into an nbformat v4 notebook, in page order:
 - each ```` ```python exec ```` fence becomes a code cell holding the included
   file, exactly as the page shows it; a fence with ``raises="X"`` gets the tag
   ``raises-exception`` (nbclient and JupyterLab then accept its error) and the
-  metadata ``{"docexec": {"raises": "X"}}``;
+  metadata ``{"docexec": {"raises": "X", "match": "..."}}``;
 - a ```` ```python ```` fence without ``exec`` shows part of a file that cannot
   run alone, so it is left out;
 - the prose between fences becomes markdown cells; Material's admonitions
@@ -199,7 +199,7 @@ def _fence(block: list[str], opened, resolve: fences.Resolve, start: int) -> lis
     source = fences.whole_file(Path(path).read_text(encoding="utf-8"))  # as the page shows it
     meta: dict = {"snippet": target}
     if parsed.raises:
-        meta["raises"] = parsed.raises
+        meta["raises"], meta["match"] = parsed.raises, parsed.match
     if parsed.output != "text":
         meta["output"] = parsed.output
     return [("code", source.rstrip("\n"), meta)]

@@ -184,7 +184,7 @@ def test_each_device_has_its_own_entry(project, build):
 
 def test_a_changed_fence_option_is_judged_again_on_the_cached_runs(project, build):
     write(project, "fails.py", "raise ValueError('on purpose')\n")
-    assert "ValueError: on purpose" in build("fails", options=' raises="ValueError"')
+    assert "ValueError: on purpose" in build("fails", options=' raises="ValueError" match="on purpose"')
     with pytest.raises(SnippetError, match="raised ValueError: on purpose"):
         build("fails")
     assert last_record(build).cached

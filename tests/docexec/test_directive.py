@@ -8,8 +8,18 @@ def test_plain_exec():
 
 
 def test_all_options():
-    d = parse('python exec raises="RuntimeError" timeout=12.5 output=mermaid alt="A line" exit=3')
-    assert d == Directive(raises="RuntimeError", timeout=12.5, output="mermaid", alt="A line", exit=3)
+    d = parse('python exec raises="RuntimeError" match="size of tensor a \\(3\\)" timeout=12.5 output=mermaid alt="A line" exit=3')
+    assert d == Directive(raises="RuntimeError", match=r"size of tensor a \(3\)", timeout=12.5, output="mermaid", alt="A line", exit=3)
+
+
+def test_match_keeps_regular_expression_escapes_and_quotes():
+    d = parse('python exec raises="RuntimeError" match="Can\'t call numpy\\(\\) on .*grad"')
+    assert d.match == r"Can't call numpy\(\) on .*grad"
+
+
+def test_the_known_options_are_the_directives_fields():
+    with pytest.raises(DirectiveError, match="known: raises, match, timeout, output, alt, exit$"):
+        parse("python exec colour=red")
 
 
 def test_exit_may_be_negative():
@@ -45,6 +55,9 @@ FINITE = "must be a positive, finite number of seconds"
     [
         ("text exec", "must be ```python exec"),
         ("python exec raise=RuntimeError", "unknown option(s) raise"),
+        ('python exec raises="RuntimeError"', "raises= and match= go together"),
+        ('python exec match="boom"', "raises= and match= go together"),
+        ('python exec raises="RuntimeError" match="(unclosed"', "is not a regular expression: missing ), unterminated subpattern"),
         ("python exec timeout=soon", FINITE),
         ("python exec timeout=0", FINITE),
         ("python exec timeout=-1", FINITE),
@@ -52,10 +65,10 @@ FINITE = "must be a positive, finite number of seconds"
         ("python exec timeout=nan", FINITE),
         ("python exec timeout=1e400", FINITE),
         ("python exec output=html", "must be one of text, mermaid, none"),
-        ('python exec raises="not a class"', "is not an exception class name"),
+        ('python exec raises="not a class" match="x"', "is not an exception class name"),
         ("python exec raises", "must look like key=value"),
         ("python exec timeout=1 timeout=2", "given twice"),
-        ('python exec raises="Unclosed', "cannot parse"),
+        ('python exec raises="Unclosed match="x"', "cannot parse"),
         ("python exec=1", "'exec' must be a bare word"),
         ("python exec exit=two", "must be an exit status (an integer)"),
         ("python exec exit=1.5", "must be an exit status (an integer)"),

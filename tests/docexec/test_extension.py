@@ -95,11 +95,23 @@ def test_the_output_is_what_a_terminal_shows(render):
 
 def test_expected_error_is_checked_and_shown(render):
     source = "import torch\nprint('before')\ntorch.ones(2) + torch.ones(3)\n"
-    out = text_of(render(fence("err", ' raises="RuntimeError"'), err=source))
+    out = text_of(render(fence("err", ' raises="RuntimeError" match="must match the size"'), err=source))
     assert "Output (raises RuntimeError)" in out
     assert "before\nTraceback (most recent call last):\n" in out
     assert 'File "err.py", line 3, in <module>' in out
     assert "RuntimeError: The size of tensor a (2) must match" in out
+
+
+def test_an_error_of_the_declared_type_raised_elsewhere_fails(render):
+    """raises= names a type, match= the message: a RuntimeError at an earlier line, with
+    another message, is not the error the page explains."""
+    source = "import torch\nraise RuntimeError('unrelated')\ntorch.ones(2).backward()\n"
+    with pytest.raises(SnippetError) as caught:
+        render("# Page\n\n" + fence("early", ' raises="RuntimeError" match="element 0"'), early=source)
+    message = str(caught.value)
+    assert re.match(r"exec fence at line 3: \S*early\.py:2: raised RuntimeError, but not with the message", message)
+    assert "expected a message matching: 'element 0'" in message
+    assert "it raised:                   RuntimeError: unrelated" in message
 
 
 def test_unexpected_error_fails_naming_file_and_line(render):

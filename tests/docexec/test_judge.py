@@ -92,26 +92,43 @@ def test_unexpected_error_names_file_and_line_and_shows_what_it_printed():
         judge([run("before\n" + TRACEBACK, ERR)] * 2, Directive(), "s.py")
     message = str(caught.value)
     assert "what it printed:\nbefore\nTraceback" in message
-    assert '```python exec raises="RuntimeError"' in message
+    assert '```python exec raises="RuntimeError" match="<part of its message>"' in message
 
 
 def test_expected_error_is_shown_as_printed():
-    text = judge([run("before\n" + TRACEBACK, ERR)] * 2, Directive(raises="RuntimeError"), "s.py")
+    text = judge([run("before\n" + TRACEBACK, ERR)] * 2, Directive(raises="RuntimeError", match="bo+m"), "s.py")
     assert text == "before\n" + TRACEBACK
 
 
 def test_expected_error_by_qualified_name():
-    assert "boom" in judge([run(TRACEBACK, ERR)] * 2, Directive(raises="builtins.RuntimeError"), "s.py")
+    assert "boom" in judge([run(TRACEBACK, ERR)] * 2, Directive(raises="builtins.RuntimeError", match="boom"), "s.py")
 
 
 def test_wrong_error_type_fails():
     with pytest.raises(SnippetError, match=r"s\.py:7: expected ValueError, but it raised RuntimeError: boom"):
-        judge([run("", ERR)] * 2, Directive(raises="ValueError"), "s.py")
+        judge([run("", ERR)] * 2, Directive(raises="ValueError", match="boom"), "s.py")
+
+
+def test_an_error_of_the_declared_type_with_another_message_fails_naming_both():
+    """The hole a GPU run found: any RuntimeError, raised anywhere, was taken for the page's."""
+    unrelated = {"type": "RuntimeError", "module": "builtins", "message": "unrelated\nsecond line", "line": 3}
+    with pytest.raises(SnippetError) as caught:
+        judge([run("", unrelated)] * 2, Directive(raises="RuntimeError", match="element 0"), "s.py")
+    assert str(caught.value) == (
+        "s.py:3: raised RuntimeError, but not with the message the fence expects.\n"
+        "  expected a message matching: 'element 0'\n"
+        "  it raised:                   RuntimeError: unrelated [...]"
+    )
+
+
+def test_match_is_searched_not_anchored():
+    error = {**ERR, "message": "element 0 of tensors does not require grad"}
+    assert judge([run(TRACEBACK, error)] * 2, Directive(raises="RuntimeError", match="does not require"), "s.py")
 
 
 def test_missing_expected_error_fails():
     with pytest.raises(SnippetError, match="expected ValueError to be raised, but it ended with exit status 0 without one"):
-        judge([run("ok\n")] * 2, Directive(raises="ValueError"), "s.py")
+        judge([run("ok\n")] * 2, Directive(raises="ValueError", match="x"), "s.py")
 
 
 def test_an_undeclared_exit_status_fails_and_says_how_to_declare_it():
@@ -131,7 +148,7 @@ def test_a_declared_exit_status_must_be_met():
 
 def test_an_error_with_another_exit_status_than_declared_fails():
     with pytest.raises(SnippetError, match="ended with exit status 1, expected 3"):
-        judge([run(TRACEBACK, ERR)] * 2, Directive(raises="RuntimeError", exit=3), "s.py")
+        judge([run(TRACEBACK, ERR)] * 2, Directive(raises="RuntimeError", match="boom", exit=3), "s.py")
 
 
 def test_os_exit_with_a_declared_status_is_shown():

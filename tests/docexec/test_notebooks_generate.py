@@ -33,7 +33,7 @@ graph LR
     a --> b
 ```
 
-```python exec raises="RuntimeError"
+```python exec raises="RuntimeError" match="on purpose"
 --8<-- "page/fails.py"
 ```
 
@@ -47,7 +47,7 @@ graph LR
 
 === "Tab one"
 
-    ```python exec raises="torch.autograd.gradcheck.GradcheckError"
+    ```python exec raises="torch.autograd.gradcheck.GradcheckError" match="Jacobian mismatch"
     --8<-- "page/tabbed.py"
     ```
 
@@ -107,7 +107,7 @@ def test_raises_fences_are_tagged(snippets):
     cells = [cell for cell in convert(snippets)["cells"] if cell["cell_type"] == "code"]
     assert cells[0]["metadata"] == {"docexec": {"snippet": "page/first.py"}}
     assert cells[1]["metadata"] == {
-        "docexec": {"raises": "RuntimeError", "snippet": "page/fails.py"},
+        "docexec": {"raises": "RuntimeError", "match": "on purpose", "snippet": "page/fails.py"},
         "tags": ["raises-exception"],
     }
     assert cells[2]["metadata"]["docexec"]["raises"] == "torch.autograd.gradcheck.GradcheckError"
