@@ -13,7 +13,9 @@ children's page faults:
 - ``tensor``: a three-element tensor, one backward and its repr, the smallest
   autograd snippet, whose first-use costs a fresh process pays again each time
   (its repr imports a hidden module, so this fork also brings them all back, as
-  ``child.Reveal`` does in a run).
+  ``child.Reveal`` does in a run);
+- ``compile``: a first ``torch.compile(..., backend="aot_eager")`` and its backward, as
+  every snippet of the compile pages does in its own fork.
 
     .venv/bin/python benchmarks/fork_cost.py [--forks 50]
 """
@@ -44,6 +46,9 @@ def body(kind: str) -> None:
         x = torch.ones(3, requires_grad=True)
         (x * 2).sum().backward()
         repr(x.grad)
+    elif kind == "compile":
+        x = torch.ones(3, requires_grad=True)
+        torch.compile(lambda t: (t.cos() * 3).sum(), backend="aot_eager")(x).backward()
 
 
 def cpu() -> tuple[float, float, int]:
@@ -54,22 +59,27 @@ def cpu() -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forks", type=int, default=50)
-    forks = parser.parse_args().forks
-    print(f"{hugepages.collapse() >> 20} MiB collapsed into huge pages; {forks} forks each")
-    for kind in ("exit", "print", "tensor"):
-        before = cpu()
+    parser.add_argument("--bodies", default="exit,print,tensor,compile")
+    args = parser.parse_args()
+    forks = args.forks
+    print(f"torch {torch.__version__}; {hugepages.collapse() >> 20} MiB collapsed into huge pages; {forks} forks each")
+    for kind in args.bodies.split(","):
+        before, failed = cpu(), 0
         for _ in range(forks):
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child
+                status = 1  # a body that raises (a poisoned fork) is counted, not timed as if it worked
                 try:
                     sys.meta_path.insert(0, child.Reveal(PRISTINE.hidden, PRISTINE))  # as child.run does
                     body(kind)
+                    status = 0
                 finally:
-                    os._exit(0)
-            os.waitpid(pid, 0)
+                    os._exit(status)
+            failed += os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0
         after = cpu()
         parent, forked, faults = ((a - b) / forks for a, b in zip(after, before))
-        print(f"{kind:<7} parent {1000 * parent:5.1f} ms  child {1000 * forked:5.1f} ms  child faults {faults:6.0f}")
+        print(f"{kind:<7} parent {1000 * parent:5.1f} ms  child {1000 * forked:5.1f} ms  child faults {faults:6.0f}"
+              + (f"  FAILED in {failed} of {forks} forks" if failed else ""))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,8 @@ from pathlib import Path
 import docexec
 
 # The files whose code decides what a run prints (and, for notebooks, how they run).
-EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "run/scratch.py", "terminal.py", "notebooks/execute.py")
+EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "run/scratch.py", "terminal.py",
+                  "devices.py", "notebooks/execute.py")
 
 
 def file_hash(path: str) -> str:

@@ -23,8 +23,9 @@ from dataclasses import fields
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from docexec import cuda_records, fences, judge, render, report, session
+from docexec import devices, fences, judge, records, render, report, session
 from docexec.notebooks import generate as notebook
+from docexec.cache import torch_version
 from docexec.settings import Settings
 
 PageError = fences.PageError
@@ -130,9 +131,9 @@ class DocexecExtension(Extension):
             lines = render.mermaid(text, indent)
         else:
             label = f"Output (raises {job.directive.raises})" if job.directive.raises else "Output"
-            record_cuda = cuda_records.for_page(self.settings, job.file)
-            current = record_cuda is not None and cuda_records.is_current(record_cuda, job.file, self.session.root)
-            lines = render.with_cuda(text, label, record_cuda, current, stash, indent)
+            shown = records.for_fence(self.settings, job, self.session.root)
+            built = f"{devices.get(self.settings.device).label} · torch {torch_version().split('+')[0]}"
+            lines = render.with_records(text, label, built, shown, self.session.record_notes(), stash, indent)
         return lines + render.figures(svgs, job.directive.alt or "", indent)
 
 

@@ -131,3 +131,19 @@ def scan(lines: list[str], resolve: Resolve) -> tuple[list[str], list[Job]]:
             out.extend(lines[i : end + 1])
         i = end + 1
     return out, jobs
+
+
+def site_pages(docs_dir: str | os.PathLike) -> list[Path]:
+    """Every Markdown page under ``docs_dir`` in the order MkDocs builds them (a folder's
+    index first, then by name), so the workers run the page the build is rendering first."""
+    found = Path(docs_dir).rglob("*.md") if docs_dir else []
+    return sorted(found, key=lambda p: (p.parent.parts, p.name not in ("index.md", "README.md"), p.name))
+
+
+def page_jobs(page: Path, resolve: Resolve) -> list[Job]:
+    """The exec fences of one page file; a page that cannot be read as written is a
+    ``PageError`` naming it."""
+    try:
+        return scan(page.read_text(encoding="utf-8").split("\n"), resolve)[1]
+    except PageError as exc:
+        raise PageError(f"{page}: {exc}") from None

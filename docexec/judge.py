@@ -12,7 +12,7 @@ import difflib
 import re
 import signal
 
-from docexec import terminal
+from docexec import paths, terminal
 from docexec.directive import Directive
 from docexec.errors import SnippetError
 
@@ -21,8 +21,8 @@ NUMBER = re.compile(r"(?<![\d.])\d{6,}(?![\d.])")
 
 
 def shown(run: dict) -> str:
-    """What the reader's terminal shows for the run."""
-    return terminal.render(run["output"])
+    """What the reader's terminal shows for the run, library paths shortened (``paths``)."""
+    return paths.shorten_library(terminal.render(run["output"]))
 
 
 def figures(runs: list[dict]) -> list[str]:

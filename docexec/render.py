@@ -1,4 +1,4 @@
-"""Turn a judged output into what the page shows: an output block, figures, CUDA tabs.
+"""Turn a judged output into what the page shows: an output block, figures, other devices' tabs.
 
 The output block is HTML written here and handed to Python-Markdown's stash, not a
 Markdown fence: no later Markdown step may touch it, so spaces, blank lines and
@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from typing import Callable
+
+from docexec import paths
 
 Stash = Callable[[str], str]  # md.htmlStash.store: HTML in, placeholder out
 
@@ -41,33 +44,50 @@ def figures(svgs: list[str], alt: str, indent: str = "") -> list[str]:
     return lines
 
 
-def with_cuda(text: str, label: str, record: dict | None, current: bool, stash: Stash, indent: str = "") -> list[str]:
-    """The CPU output, with the recorded CUDA output beside it when there is one.
+def with_records(text: str, label: str, built: str, shown: list, notes: dict, stash: Stash, indent: str = "") -> list[str]:
+    """The build's output (``built``: its device and torch, e.g. ``CPU · torch 2.13.0``),
+    with the records of the other devices beside it (``records.Shown``).
 
-    The CUDA label names where the record came from (GPU, torch and CUDA versions,
-    date): a record from another torch version says so, and a stale one is not shown.
+    A record that may not be shown is replaced by a note saying why. A record that
+    printed the same says so in the block's title; one that differs gets a tab titled
+    with where it came from (``CUDA · NVIDIA H200 · torch 2.11.0``), and, where the
+    records' notes explain a difference by the torch version, that note under it.
     """
-    if record is None:
-        return output_block(text, label, stash, indent)
-    provenance = f"{record['gpu']}, torch {record['torch']}, CUDA {record['cuda']}, recorded {record['date']}"
-    if not current:
-        return [
-            *output_block(text, label, stash, indent),
-            f'{indent}!!! warning "Recorded CUDA output is out of date"',
-            f"{indent}    The CUDA output recorded for this snippet ({provenance}) came from an older",
-            f"{indent}    version of it, so it is not shown. Re-record with `python -m docexec.cuda_records`.",
+    refused = [item for item in shown if item.refused]
+    accepted = [item for item in shown if not item.refused]
+    lines = []
+    for item in refused:
+        lines += [
+            f'{indent}!!! warning "Recorded {item.device.label} output not shown"',
+            f"{indent}    The {item.device.label} output recorded for this snippet ({item.device.provenance(item.record)}) "
+            f"is not shown: {_one_line(item.refused)}. Re-record it with `python -m docexec.cuda_records` "
+            f"on a machine with {item.device.label}.",
             "",
         ]
-    if record["output"] == text:
-        return output_block(text, f"{label} · same on CUDA ({record['gpu']}, torch {record['torch']})", stash, indent)
+    differ = [item for item in accepted if paths.shorten_library(item.output) != text]
+    same = [item for item in accepted if item not in differ]
+    title = label + "".join(f" · same on {item.device.tab(item.record)}" for item in same)
+    if not differ:
+        return [*output_block(text, title, stash, indent), *lines]
     inner = indent + "    "
-    return [
-        "",
-        f'{indent}=== "CPU"',
-        *output_block(text, f"{label} on CPU", stash, inner),
-        f'{indent}=== "CUDA · {record["gpu"]} · torch {record["torch"]}"',
-        *output_block(record["output"], f"{label} on CUDA ({provenance})", stash, inner),
-    ]
+    out = ["", f'{indent}=== "{built}"', *output_block(text, title, stash, inner)]
+    for item in differ:
+        out += [f'{indent}=== "{item.device.tab(item.record)}"',
+                *output_block(paths.shorten_library(item.output), f"{label} on {item.device.provenance(item.record)}", stash, inner)]
+        note = notes.get(item.device.name, {}).get(item.record["snippet"])
+        if note:
+            out += ["", f"{inner}{stash(_note(note, item.record))}", ""]
+    return [*out, *lines]
+
+
+def _note(note: str, record: dict) -> str:
+    """A records' note (text with `code` spans) as HTML, after what it explains."""
+    body = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(note, quote=False))
+    return f'<p class="docexec-note">Not a difference of the device: this record was made with torch {html.escape(record["torch"])}. {body}</p>'
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()).rstrip(".")
 
 
 def error_block(message: str, stash: Stash, indent: str = "") -> list[str]:

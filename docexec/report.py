@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from docexec import cuda_records, judge
+from docexec import devices, judge, records
 from docexec.cache import torch_version
 
 MARKER = "<!-- docexec:report -->"
@@ -20,8 +20,9 @@ MARKER = "<!-- docexec:report -->"
 
 def _memory(peak: dict) -> str:
     parts = [f"{peak.get('rss_bytes', 0) / 2**20:.1f} MiB RSS"]
-    if "cuda_bytes" in peak:
-        parts.append(f"{peak['cuda_bytes'] / 2**20:.1f} MiB CUDA")
+    for device in devices.DEVICES.values():
+        if f"{device.name}_bytes" in peak:
+            parts.append(f"{peak[f'{device.name}_bytes'] / 2**20:.1f} MiB {device.label}")
     return ", ".join(parts)
 
 
@@ -29,18 +30,18 @@ def render(session, resolve) -> list[str]:
     settings = session.settings
     if not settings.execute:
         return ["*Snippet execution is switched off for this build (`DOCEXEC_EXECUTE=0`).*"]
-    rows, ran, total_time, stale, other_torch = [], 0, 0.0, [], []
+    rows, ran, total_time, refused, other_torch = [], 0, 0.0, [], []
     for page in session.site_pages():
         for job in session.page_jobs(page, resolve):
             record = session.obtain(job)
             judge.judge(record.runs, job.directive, os.path.relpath(job.file))  # raises if it may not be shown
             ran += not record.cached
             total_time += record.duration
-            cuda = cuda_records.for_page(settings, job.file)
-            if cuda and not cuda_records.is_current(cuda, job.file, session.root):
-                stale.append(job.path)
-            elif cuda and cuda["torch"].split("+")[0] != torch_version().split("+")[0]:
-                other_torch.append(f"{job.path} (torch {cuda['torch']})")
+            for item in records.for_fence(settings, job, session.root):
+                if item.refused:
+                    refused.append(f"`{job.path}` ({item.device.label}: {item.refused.split(':')[0]})")
+                elif item.record["torch"].split("+")[0] != torch_version().split("+")[0]:
+                    other_torch.append(f"`{job.path}` ({item.device.tab(item.record)})")
             link = os.path.relpath(page, settings.docs_dir).replace(os.sep, "/")
             rows.append(
                 f"| [{link}](../{link}) | `{job.path}` | {settings.device} | {record.duration * 1000:.0f} ms "
@@ -52,11 +53,11 @@ def render(session, resolve) -> list[str]:
     )
     print(f"docexec: {summary}", file=sys.stderr)
     notes = []
-    if stale:
-        print(f"docexec: {len(stale)} stale CUDA records: {', '.join(stale)}", file=sys.stderr)
-        notes += [f"**Stale CUDA records** (not shown on their pages): {', '.join(f'`{s}`' for s in stale)}.", ""]
+    if refused:
+        print(f"docexec: {len(refused)} recorded outputs not shown: {', '.join(refused)}", file=sys.stderr)
+        notes += [f"**Recorded outputs not shown** on their pages: {', '.join(refused)}.", ""]
     if other_torch:
-        notes += [f"**CUDA records from another torch version** (shown with it): {', '.join(other_torch)}.", ""]
+        notes += [f"**Recorded outputs from another torch version** (their tabs name it): {len(other_torch)} snippets.", ""]
     return [
         f"**{summary}.**",
         "",

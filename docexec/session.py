@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from docexec import fences
+from docexec import fences, records
 from docexec.cache import ResultCache, current_key, file_hash, key_for_runs
 from docexec.run import client
 from docexec.settings import Settings
@@ -51,17 +51,18 @@ class Session:
         self.scans: dict[str, tuple[float, list[fences.Job]]] = {}
         self.lock = threading.Lock()
         self.prefetched = False
+        self._notes = None
+
+    def record_notes(self) -> dict:
+        """The records' notes (``records.notes``), read once per build."""
+        if self._notes is None:
+            self._notes = records.notes(self.settings.records) if self.settings.records else {}
+        return self._notes
 
     # -- pages -------------------------------------------------------------------
 
     def site_pages(self) -> list[Path]:
-        """Every page under docs_dir in the order MkDocs builds them (a folder's index
-        first, then by name), so the worker runs the page the build is rendering.
-        Measured: queued alphabetically, the home page's one snippet ran last and the
-        build waited 5.3 s on it before rendering anything."""
-        docs = self.settings.docs_dir
-        found = Path(docs).rglob("*.md") if docs else []
-        return sorted(found, key=lambda p: (p.parent.parts, p.name not in ("index.md", "README.md"), p.name))
+        return fences.site_pages(self.settings.docs_dir)
 
     def page_jobs(self, page: Path, resolve) -> list[fences.Job]:
         """The exec fences of a page, scanned once per version of the file."""
@@ -70,11 +71,7 @@ class Session:
             cached = self.scans.get(str(page))
         if cached and cached[0] == stamp:
             return cached[1]
-        lines = page.read_text(encoding="utf-8").split("\n")
-        try:
-            jobs = fences.scan(lines, resolve)[1]
-        except fences.PageError as exc:
-            raise fences.PageError(f"{page}: {exc}") from None
+        jobs = fences.page_jobs(page, resolve)
         with self.lock:
             self.scans[str(page)] = (stamp, jobs)
         return jobs

@@ -7,14 +7,15 @@ block from the MkDocs config) and the command-line tools.
 ==================  ====================  ==============================================
 option              environment           meaning
 ==================  ====================  ==============================================
-device              DOCEXEC_DEVICE        where snippets run: ``cpu`` (CUDA hidden) or ``cuda``
+device              DOCEXEC_DEVICE        where snippets run: a name in ``devices.DEVICES``
 timeout             DOCEXEC_TIMEOUT       seconds a snippet may run (a fence's ``timeout=`` wins)
 execute             DOCEXEC_EXECUTE=0     run snippets at all
 cache_dir           DOCEXEC_CACHE_DIR     cached results; empty turns the cache off
 max_output          DOCEXEC_MAX_OUTPUT    bytes a snippet may print before it is stopped
 lanes               DOCEXEC_LANES         snippets in flight; 0 means one per usable core
 docs_dir                                  pages to prefetch and list in the execution report
-cuda_records                              folder of CUDA outputs recorded on a GPU machine
+records                                   folder of outputs recorded for the other devices
+                                          (``<records>/cuda/``; ``docexec.records``)
 repo_url                                  GitHub repository, for "Open in Colab"
 site_url                                  published site, for links inside notebooks
 install                                   the install line the notebooks show
@@ -35,6 +36,7 @@ import math
 import os
 from dataclasses import dataclass, fields
 
+from docexec import devices
 from docexec.errors import DocexecError
 
 
@@ -51,7 +53,7 @@ class Settings:
     max_output: int = 1_000_000
     lanes: int = 0
     docs_dir: str = ""
-    cuda_records: str = ""
+    records: str = ""
     repo_url: str = ""
     site_url: str = ""
     install: str = "pip install torch numpy"
@@ -80,8 +82,10 @@ class Settings:
                               "keep_warm": bool(settings.keep_warm)})
         except (TypeError, ValueError) as exc:
             raise SettingsError(f"docexec: {exc}") from None
-        if settings.device not in ("cpu", "cuda"):
-            raise SettingsError(f"docexec: device={settings.device!r} must be cpu or cuda")
+        try:
+            devices.get(settings.device)
+        except devices.UnknownDevice as exc:
+            raise SettingsError(f"docexec: {exc}") from None
         if not (settings.timeout > 0 and math.isfinite(settings.timeout)):
             raise SettingsError(f"docexec: timeout={settings.timeout!r} must be a positive, finite number of seconds")
         if settings.errors not in ("fail", "show"):

@@ -175,7 +175,7 @@ Before any fence, `1.5` is not checked.
 It printed `−2.0` and `12`; `x = 3` and `float32` are not quotes.
 The learning rate 0.1 is not in backticks.
 
-```python exec raises="RuntimeError"
+```python exec raises="RuntimeError" match="x"
 --8<-- "demo/second.py"
 ```
 

@@ -32,6 +32,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from docexec import devices
 from docexec.cache import key_digest, make_key
 from docexec.run.client import passive_openmp
 
@@ -82,9 +83,7 @@ def run(nb, src_path, device: str = "cpu", *, timeout: float = TIMEOUT, allow_er
     notebook's folder. With ``allow_errors`` errors are recorded in the outputs.
     The kernel is jupyter_client's stock ipykernel process (a forked kernel saved
     about 2 CPU-seconds but needed 130 lines of private-API code; not worth it)."""
-    env = dict(os.environ)
-    if device == "cpu":
-        env["CUDA_VISIBLE_DEVICES"] = ""
+    env = {**os.environ, **devices.get(device).environment}
     options = {"env": passive_openmp(env)}
     if "transport_encryption" in KernelManager.class_trait_names():
         options["transport_encryption"] = "auto"  # jupyter_client >= 8.10: no plain-TCP warning

@@ -45,6 +45,8 @@ import warnings
 
 import greenlet
 
+from docexec import devices
+
 HERE = os.path.abspath(__file__)
 PR_SET_PDEATHSIG = 1
 
@@ -267,10 +269,7 @@ def _reset_peak_rss() -> int:
 
 def _peak(rss_before: int) -> dict:
     peak = {"rss_bytes": max(0, _status_kib("VmHWM") - rss_before) * 1024}
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.cuda.is_initialized():
-        peak["cuda_bytes"] = torch.cuda.max_memory_allocated()
-    return peak
+    return {**peak, **devices.peaks(sys.modules["torch"])}
 
 
 def _main_module(script: str) -> types.ModuleType:

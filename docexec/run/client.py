@@ -28,6 +28,7 @@ import sys
 import threading
 from concurrent.futures import Future
 
+from docexec import devices
 from docexec.errors import SnippetError
 
 
@@ -61,8 +62,7 @@ class Worker:
         # importing torch._dynamo (preloaded) makes torch's cache folder; keep it in the build's
         # cache rather than /tmp. Programs see the build's own environment, not this.
         env.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(root, ".cache", "torchinductor"))
-        if device == "cpu":
-            env["CUDA_VISIBLE_DEVICES"] = ""  # the usual `cuda if available else cpu` line picks the CPU
+        env.update(devices.get(device).environment)
         env["DOCEXEC_SNIPPET_ENV"] = json.dumps(snippet_env)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "docexec.run.worker"], cwd=root, env=env, stdin=subprocess.PIPE,
@@ -81,9 +81,13 @@ class Worker:
             self.stderr.append(line.decode("utf-8", errors="replace"))
 
     def _receive(self) -> None:
+        fatal = None
         for line in self.proc.stdout:
             answer = json.loads(line)
             if "ready" in answer:
+                continue
+            if "fatal" in answer:
+                fatal = answer["fatal"]
                 continue
             with self.lock:
                 future, _ = self.futures.pop(answer["id"])
@@ -92,6 +96,7 @@ class Worker:
         with self.lock:
             names = ", ".join(title for _, title in self.futures.values()) or "none"
             self.error = WorkerError(
+                f"{fatal}\n(runs it had: {names})" if fatal else
                 f"the docexec worker ended (exit status {code}) while running: {names}"
                 + (f"\nits last output on stderr:\n{''.join(self.stderr)}" if self.stderr else "")
             )
@@ -161,9 +166,7 @@ class Pool:
     """Two workers and ``lanes`` threads that take queued programs in order."""
 
     def __init__(self, root: str, device: str, lanes: int, max_output: int):
-        snippet_env = dict(os.environ)
-        if device == "cpu":
-            snippet_env["CUDA_VISIBLE_DEVICES"] = ""
+        snippet_env = {**os.environ, **devices.get(device).environment}
         self.workers = [Worker(root, device, snippet_env) for _ in range(2)]
         self.max_output = max_output
         self.large = _memory_total() // 4

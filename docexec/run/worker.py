@@ -25,6 +25,8 @@ The one change made to what the program printed: the copy's folder is cut from e
 path, so the program's own path reads as in its title (``page/file.py``).
 
 Closing stdin ends the worker at once: running programs are killed, folders removed.
+A worker that finds itself unsafe to fork (``preload.check_fork_safe``) answers
+``{"fatal": message}`` and ends: every run it made would fail for its own doing.
 """
 
 from __future__ import annotations
@@ -210,6 +212,12 @@ def main() -> None:
                 # edit arriving meanwhile would wait for it.
                 hugepages.collapse()
                 collapsed = True
+            if waiting:
+                try:
+                    preload.check_fork_safe()  # the worker itself must not have run torch: it would poison every fork
+                except preload.ForkUnsafe as exc:  # say why every run would fail, and stop
+                    print(json.dumps({"fatal": str(exc)}), flush=True)
+                    return
             for request in waiting:
                 running.append(Run(request, pristine, keeper))
             waiting.clear()

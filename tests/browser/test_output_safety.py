@@ -33,7 +33,7 @@ PAGE = """\
 --8<-- "prints_html.py"
 ```
 
-```python exec raises="ValueError"
+```python exec raises="ValueError" match="onerror"
 --8<-- "raises_html.py"
 ```
 """

@@ -18,6 +18,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import sysconfig
 import termios
 import textwrap
 from pathlib import Path
@@ -88,11 +89,28 @@ def run_in_terminal(program: Path, timeout: float = 60) -> tuple[str, int]:
     return b"".join(chunks).decode("utf-8", errors="replace"), code
 
 
+def library_prefixes() -> dict[str, str]:
+    """Where this interpreter's packages and standard library are installed, and what the
+    site shows instead: found from ``sysconfig``, not by pattern, so that this is an
+    independent check of docexec's rule (``docexec/paths.py``)."""
+    found = {}
+    for key in ("purelib", "platlib"):
+        packages = Path(sysconfig.get_paths()[key])
+        found[f"{packages}/"] = f"…/{packages.name}/"
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    found[f"{stdlib}/"] = f"…/lib/{stdlib.name}/"
+    return found
+
+
 def python_view(program: Path, base: Path) -> str:
-    """What the terminal shows for ``python program``, with the one documented change:
-    absolute paths of the program become its path relative to ``base``, as in its title."""
+    """What the terminal shows for ``python program``, with the two documented changes:
+    absolute paths of the program become its path relative to ``base``, as in its title,
+    and library paths are shown from ``site-packages/`` or ``lib/pythonX.Y/`` on."""
     raw, _ = run_in_terminal(program)
-    return terminal_view(raw).replace(str(base) + os.sep, "")
+    view = terminal_view(raw).replace(str(base) + os.sep, "")
+    for prefix, shown in sorted(library_prefixes().items(), key=lambda item: -len(item[0])):
+        view = view.replace(prefix, shown)
+    return view
 
 
 def convert(page: str, base: Path, cache_dir: str = "", **config) -> str:

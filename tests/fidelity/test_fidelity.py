@@ -2,7 +2,8 @@
 
 Each program in ``programs/`` is run twice: as ``python file.py`` in a pseudo-terminal
 (the reference) and through the site's Markdown pipeline. The two views must be equal
-after the one documented change (the program's absolute path becomes its title path).
+after the two documented changes (the program's absolute path becomes its title path;
+library paths are shown from ``site-packages/`` or ``lib/pythonX.Y/`` on).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from docexec.run import scratch
+from docexec.run import client, scratch
 from tests.fidelity.harness import convert, copy_program, fence, outputs, page_view, python_view
 
 # program -> the fence options that declare how it ends
 SAME = {
     "fid/warn_format.py": "",
     "fid/lib_warning.py": "",
+    "fid/repeated_warning.py": "",
     "fid/print_stack.py": "",
     "fid/chained.py": ' raises="RuntimeError" match="could not load the config"',
     "fid/context_chain.py": ' raises="ZeroDivisionError" match="division by zero"',
@@ -76,14 +78,32 @@ def _kill(marker: str) -> None:
     subprocess.run(["pkill", "-f", marker], check=False)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def private_tmpdir(tmp_path_factory):
+    """The runs under test make their folders in a temporary folder of their own (TMPDIR,
+    which the workers and the builds started here inherit), so that a build running beside
+    this suite (another clone, a second checkout) cannot make the check below fail."""
+    folder = tmp_path_factory.mktemp("runs-tmp")
+    client.close_all()  # workers started earlier in this process have another TMPDIR
+    old = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    yield folder
+    client.close_all()
+    if old is None:
+        del os.environ["TMPDIR"]
+    else:
+        os.environ["TMPDIR"] = old
+
+
 @pytest.fixture(autouse=True)
-def no_temp_folders_left():
+def no_temp_folders_left(private_tmpdir):
     """Once the workers are idle (a copy of a folder is kept for the next run of that folder
-    for a fraction of a second, scratch.IDLE), nothing of a run is left in /tmp."""
-    before = set(glob.glob("/tmp/docexec-*"))
+    for a fraction of a second, scratch.IDLE), nothing of a run is left in the temporary folder."""
+    pattern = str(private_tmpdir / "docexec-*")
+    before = set(glob.glob(pattern))
     yield
     deadline = time.monotonic() + 10 * scratch.IDLE
-    while (left := set(glob.glob("/tmp/docexec-*")) - before) and time.monotonic() < deadline:
+    while (left := set(glob.glob(pattern)) - before) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not left, f"temporary folders left behind: {sorted(left)}"
 
