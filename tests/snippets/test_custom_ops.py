@@ -66,6 +66,26 @@ def test_opcheck_passes_a_wrong_backward_gradcheck_does_not(run_snippet, device,
     assert "opcheck: ['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']" in capsys.readouterr().out
 
 
+def test_opcheck_no_autograd(run_snippet, device, capsys, snippet_globals):
+    from torch.testing._internal.optests.generate_tests import OpCheckError
+
+    with pytest.raises(OpCheckError, match="test_aot_dispatch_dynamic failed with") as excinfo:
+        run_snippet("custom_ops/opcheck_no_autograd.py")
+    assert "no autograd formula was registered" in str(excinfo.value.__cause__)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split() for line in lines] == [
+        ["test_schema", "SUCCESS"],
+        ["test_autograd_registration", "SUCCESS"],  # passes with no derivative registered
+        ["test_faketensor", "SUCCESS"],
+    ]
+    # registering the derivative is what the fourth test was missing
+    ns = snippet_globals(excinfo, "opcheck_no_autograd.py")
+    op, x = ns["numpy_sin"], ns["x"]
+    op.register_autograd(lambda ctx, grad: grad * ctx.saved_tensors[0].cos(),
+                         setup_context=lambda ctx, inputs, output: ctx.save_for_backward(inputs[0]))
+    assert set(torch.library.opcheck(op, (x,)).values()) == {"SUCCESS"}
+
+
 def _sin_times_x_grad(x):
     """d/dx sum(sin(x) * x) = cos(x) * x + sin(x), by hand."""
     x = x.detach()
@@ -107,6 +127,35 @@ def test_function_graph_break(run_snippet, device):
     assert torch.equal(ns.compiled.cpu(), expected)
 
 
+def test_vmap_fallback(run_snippet, device, tmp_path):
+    import os
+    import warnings
+
+    stderr_before = os.fstat(2).st_ino
+    ns = run_snippet("custom_ops/vmap_fallback.py")
+    assert os.fstat(2).st_ino == stderr_before  # the snippet put file descriptor 2 back
+    assert ns.batch.device.type == device
+    assert torch.allclose(ns.result, torch.sin(ns.batch))
+    assert ns.numpy_calls == [(3,)] * 4  # one call per row: the fallback loop
+    assert ns.warning.startswith("[W")  # c10's log prefix, with a timestamp: why the snippet cuts it
+    assert ns.out.splitlines()[-1] == (
+        "warning: There is a performance drop because we have not yet implemented the batching rule for mylib::numpy_sin"
+    )
+    # the page: Python's warnings module never sees it; it goes straight to file descriptor 2
+    with open(tmp_path / "stderr", "w+b") as err, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saved = os.dup(2)
+        os.dup2(err.fileno(), 2)
+        try:
+            torch.vmap(ns.numpy_sin)(ns.batch)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        err.seek(0)
+        assert b"There is a performance drop" in err.read()
+    assert caught == []
+
+
 def test_vmap_rule(run_snippet, device):
     ns = run_snippet("custom_ops/vmap_rule.py")
     assert ns.batch.device.type == device
@@ -118,6 +167,18 @@ def test_function_vmap_numpy(run_snippet, device, capsys):
     with pytest.raises(RuntimeError, match="doesn't have storage"):
         run_snippet("custom_ops/function_vmap_numpy.py")
     assert capsys.readouterr().out == "backward() works: True\n"
+
+
+def test_function_vmap_staticmethod(run_snippet, device):
+    ns = run_snippet("custom_ops/function_vmap_staticmethod.py")
+    assert ns.batch.device.type == device
+    assert torch.allclose(ns.result, torch.sin(ns.batch))
+    assert torch.allclose(ns.per_sample, torch.cos(ns.batch))
+    assert ns.numpy_calls == [(4, 3), (4, 3)]  # vmap, then vmap(grad): whole batches only
+    # without the staticmethod (and without generate_vmap_rule) vmap refuses the Function
+    plain = type("Plain", (torch.autograd.Function,), {k: v for k, v in vars(ns.NumpySin).items() if k != "vmap"})
+    with pytest.raises(RuntimeError, match="does not have vmap support"):
+        torch.vmap(plain.apply)(ns.batch)
 
 
 def test_plain_pytorch(run_snippet, device):

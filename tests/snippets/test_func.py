@@ -253,10 +253,32 @@ def test_vmap_if(run_snippet, device, capsys):
     assert lines[1].endswith(str([sign] * 3))
 
 
-def test_vmap_inplace(run_snippet, device, capsys):
-    with pytest.raises(RuntimeError, match="vmap: inplace arithmetic"):
+def test_vmap_inplace(run_snippet, device, capsys, snippet_globals):
+    with pytest.raises(RuntimeError, match="vmap: inplace arithmetic") as excinfo:
         run_snippet("func/vmap_inplace.py")
-    assert "zeros_like inside, then in place: True" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [
+        "zeros_like inside, then in place: True",
+        "rows: 4 | calls counted: 1.0",  # the unbatched write ran once per vmap call
+    ]
+    ns = snippet_globals(excinfo, "vmap_inplace.py")
+    assert ns["calls"].device.type == device and ns["calls"].item() == 1.0
+    assert torch.equal(ns["buffer"], torch.zeros(3, device=device))  # the failed write left it alone
+    # the same function in a Python loop counts every row
+    for row in ns["batch"]:
+        ns["scaled_copy_new"](row)
+    assert ns["calls"].item() == 1.0 + len(ns["batch"])
+
+
+def test_vmap_side_effects_run_once_per_call(device):
+    """The page: any side effect runs once per vmap call, a Python list append included."""
+    calls = []
+
+    def f(row):
+        calls.append(row.shape)
+        return 2 * row
+
+    vmap(f)(torch.randn(4, 3, device=device))
+    assert calls == [torch.Size([3])]  # one call, and the function saw one sample's shape
 
 
 def test_vmap_inplace_into_fresh_unbatched_tensor(device):
