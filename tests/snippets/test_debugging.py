@@ -150,6 +150,18 @@ def test_autocast_dtypes(run_snippet, device):
     assert "Linear output: torch.bfloat16" in ns.out and "loss: torch.float32" in ns.out
 
 
+def test_autocast_promotion(run_snippet, device):
+    ns = run_snippet("debugging/autocast_promotion.py")
+    assert ns.hidden.device.type == device
+    assert ns.hidden.dtype == ns.relu.dtype == ns.scaled.dtype == ns.output.dtype == torch.bfloat16
+    # add is on no autocast list: bfloat16 + float32 follows ordinary promotion
+    assert ns.shifted.dtype == torch.promote_types(torch.bfloat16, torch.float32) == torch.float32
+    assert torch.equal(ns.shifted, ns.hidden.float() + ns.shift)
+    assert ns.layer.weight.dtype == ns.shift.dtype == torch.float32
+    assert ns.output.shape == (4, 1)
+    assert "hidden + shift  torch.float32" in ns.out
+
+
 def test_grad_scaler_unscale(run_snippet, device):
     ns = run_snippet("debugging/grad_scaler_unscale.py")
     assert ns.scale == 2.0**16
