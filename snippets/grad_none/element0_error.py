@@ -5,13 +5,10 @@ torch.manual_seed(0)
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
 model = nn.Linear(3, 1).to(device)
-optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 x = torch.randn(8, 3, device=device)
 y = torch.randn(8, 1, device=device)
 
-with torch.no_grad():  # meant for the validation loss, wrapped around the step too
+with torch.no_grad():  # meant for the validation loss, wrapped around the training step too
     loss = nn.functional.mse_loss(model(x), y)
     print("loss.grad_fn:", loss.grad_fn)  # None: nothing was recorded
-    optimizer.zero_grad()
     loss.backward()
-    optimizer.step()

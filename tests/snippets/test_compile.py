@@ -67,8 +67,12 @@ def test_aot_graphs(run_snippet, device):
 def test_backward_compile_time(run_snippet, device):
     ns = run_snippet("compile/backward_compile_time.py")
     static, dynamic = ns.out.splitlines()
-    assert static == "dynamic=False: forward compiler -> forward ran -> backward compiler -> backward ran"
-    assert dynamic == "dynamic=True: forward compiler -> backward compiler -> forward ran -> backward ran"
+    assert static == "dynamic=False: forward compiler -> forward ran -> backward compiler -> backward ran" + (
+        " | same gradient as eager: True"
+    )
+    assert dynamic == "dynamic=True: forward compiler -> backward compiler -> forward ran -> backward ran" + (
+        " | same gradient as eager: True"
+    )
     assert ns.w.grad.device.type == device
     assert torch.allclose(ns.w.grad, ns.x.T @ (2 * torch.cos(ns.x @ ns.w.detach())), atol=1e-5)
 
