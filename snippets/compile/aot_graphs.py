@@ -10,22 +10,24 @@ def ops(graph_module):
     return [n.target.__name__ for n in graph_module.graph.nodes if n.op == "call_function"]
 
 
-def show_forward(graph_module, example_inputs):
-    (outputs,) = [n.args[0] for n in graph_module.graph.nodes if n.op == "output"]
-    print("forward graph: ", ops(graph_module))
-    print("  it returns", len(outputs), "tensors: the result, plus", len(outputs) - 1, "saved for backward")
-    return make_boxed_func(graph_module.forward)  # run the graph as it is
+def partition(joint_graph, joint_inputs, **kwargs):
+    forward, backward = min_cut_rematerialization_partition(joint_graph, joint_inputs, **kwargs)
+    returns = len(forward.graph.output_node().args[0])  # the loss, plus what backward needs
+    print(f"partitioner: forward of {len(ops(forward))} ops returning {returns} tensors,", end=" ")
+    print(f"backward of {len(ops(backward))} ops")
+    return forward, backward
 
 
-def show_backward(graph_module, example_inputs):
-    print("backward graph:", ops(graph_module))
-    return make_boxed_func(graph_module.forward)
+def show(name):
+    def compile_graph(graph_module, example_inputs):
+        print(f"{name} compiler:".ljust(19), ops(graph_module))
+        return make_boxed_func(graph_module.forward)  # run the graph as it is
+
+    return compile_graph
 
 
-# aot_eager's recipe, with printing compilers in place of its do-nothing ones
-backend = aot_autograd(
-    fw_compiler=show_forward, bw_compiler=show_backward, partition_fn=min_cut_rematerialization_partition
-)
+# aot_eager's recipe, with printing steps in place of its do-nothing ones
+backend = aot_autograd(fw_compiler=show("forward"), bw_compiler=show("backward"), partition_fn=partition)
 
 
 def f(x, w):

@@ -9,22 +9,29 @@ def f(x):
     return x - 1
 
 
-graphs = []
+graphs, events = [], []
 
 
 def record(graph_module, example_inputs):
-    """A backend that notes each graph's operations and runs the graph unchanged."""
+    """A backend: called once per captured graph; returns what runs that graph."""
     nodes = [n for n in graph_module.graph.nodes if n.op.startswith("call")]
     graphs.append([getattr(n.target, "__name__", n.target) for n in nodes])
-    return graph_module.forward
+    number = len(graphs)
+    events.append(f"capture {number} {graphs[-1]}")
+
+    def run(*args):
+        events.append(f"run {number}")
+        return graph_module.forward(*args)  # the graph, unchanged
+
+    return run
 
 
 compiled = torch.compile(f, backend=record)
 for values in ([1.0, 2.0], [-1.0, -2.0], [3.0, 4.0]):
     x = torch.tensor(values, device=device, requires_grad=True)
-    before = len(graphs)
+    events.clear()
     compiled(x).sum().backward()
-    print(f"x = {values}: new graphs {graphs[before:]}, x.grad = {x.grad.tolist()}")
+    print(f"x = {values}: {', '.join(events)}; x.grad = {x.grad.tolist()}")
 
 explanation = torch._dynamo.explain(f)(torch.tensor([1.0, 2.0], device=device))
 print("graph_count:", explanation.graph_count)

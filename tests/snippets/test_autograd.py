@@ -215,6 +215,19 @@ def test_hook_order(run_snippet, device):
     assert ns.w.grad.device.type == device
 
 
+def test_hook_order_branches(run_snippet, device):
+    ns = run_snippet("autograd/hook_order_branches.py")
+    # the shallow branch recorded last: b's gradient is complete before the deep branch starts
+    assert ns.visited == ["b.grad filled", "gradient reaches o", "gradient reaches h", "w.grad filled"]
+    # recorded first: the deep branch runs first, so "leaves last" and "shallow first" both fail as rules
+    assert ns.visited_first == ["gradient reaches o", "gradient reaches h", "w.grad filled", "b.grad filled"]
+    assert ns.w.grad.tolist() == pytest.approx([2 * math.exp(1.0), 2 * math.exp(3.0)], rel=1e-6)
+    assert ns.b.grad.tolist() == [3.0, 3.0]
+    assert ns.b.grad.device.type == device
+    lines = ns.out.splitlines()
+    assert lines[1].strip() == " -> ".join(ns.visited) and lines[3].strip() == " -> ".join(ns.visited_first)
+
+
 def test_compiled_graph(run_snippet, device):
     ns = run_snippet("autograd/compiled_graph.py")
     assert ns.x.device.type == device

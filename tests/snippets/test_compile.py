@@ -11,12 +11,17 @@ def test_graph_break(run_snippet, device):
     ns = run_snippet("compile/graph_break.py")
     # first call: the condition, then the branch taken; second call: the other branch; third: nothing new
     assert ns.graphs == [["sum", "gt"], ["mul"], ["sub"]]
+    lines = ns.out.splitlines()
+    # capture and execution alternate: graph 1 runs before graph 2 reaches the backend
+    assert lines[0].split(": ", 1)[1].startswith("capture 1 ['sum', 'gt'], run 1, capture 2 ['mul'], run 2;")
+    assert lines[1].split(": ", 1)[1].startswith("run 1, capture 3 ['sub'], run 3;")
+    assert lines[2].split(": ", 1)[1].startswith("run 1, run 2;")  # nothing captured: both graphs reused
+    assert ns.events == ["run 1", "run 2"]
     assert ns.x.device.type == device
     assert ns.x.grad.tolist() == [2.0, 2.0]  # x * 2 was taken for [3, 4]
     assert (ns.explanation.graph_count, ns.explanation.graph_break_count) == (2, 1)
     (reason,) = ns.explanation.break_reasons
     assert "if x.sum() > 0" in reason.user_stack[-1].line
-    lines = ns.out.splitlines()
     assert lines[1].endswith("x.grad = [1.0, 1.0]")  # x - 1 for negative inputs
     # the plain function, run eagerly, agrees with what the compiled graphs computed
     assert ns.f(torch.tensor([1.0, 2.0])).tolist() == [2.0, 4.0]
@@ -44,17 +49,32 @@ def test_same_gradients(run_snippet, device):
 def test_aot_graphs(run_snippet, device):
     ns = run_snippet("compile/aot_graphs.py")
     lines = ns.out.splitlines()
-    # the backward graph reaches the backend only during backward()
+    # partitioned and forward-compiled at the first call; the backward compiler runs only inside backward()
     assert [line.split(":")[0] for line in lines] == [
-        "forward graph",
-        "  it returns 3 tensors",
+        "partitioner",
+        "forward compiler",
         "forward done, loss.grad_fn",
-        "backward graph",
+        "backward compiler",
         "w.grad equals eager",
     ]
-    assert "'cos.default'" in lines[3] and "'sin.default'" in lines[0]
+    assert lines[0] == "partitioner: forward of 5 ops returning 3 tensors, backward of 5 ops"
+    assert "'sin.default'" in lines[1] and "'cos.default'" in lines[3]
+    assert lines[2].endswith("CompiledFunctionBackward")
     # d/dw sum(2 sin(x w)) = x^T (2 cos(x w))
     assert torch.allclose(ns.w.grad, ns.x.T @ (2 * torch.cos(ns.x @ ns.w.detach())), atol=1e-6)
+
+
+def test_backward_compile_time(run_snippet, device):
+    ns = run_snippet("compile/backward_compile_time.py")
+    static, dynamic = ns.out.splitlines()
+    assert static == "dynamic=False: forward compiler -> forward ran -> backward compiler -> backward ran" + (
+        " | same gradient as eager: True"
+    )
+    assert dynamic == "dynamic=True: forward compiler -> backward compiler -> forward ran -> backward ran" + (
+        " | same gradient as eager: True"
+    )
+    assert ns.w.grad.device.type == device
+    assert torch.allclose(ns.w.grad, ns.x.T @ (2 * torch.cos(ns.x @ ns.w.detach())), atol=1e-5)
 
 
 def test_saved_tensors(run_snippet, device):

@@ -1,6 +1,7 @@
 """docs/debugging.md: anomaly mode, clipping, accumulation, mixed precision, saved tensors."""
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -150,6 +151,18 @@ def test_autocast_dtypes(run_snippet, device):
     assert "Linear output: torch.bfloat16" in ns.out and "loss: torch.float32" in ns.out
 
 
+def test_autocast_promotion(run_snippet, device):
+    ns = run_snippet("debugging/autocast_promotion.py")
+    assert ns.hidden.device.type == device
+    assert ns.hidden.dtype == ns.relu.dtype == ns.scaled.dtype == ns.output.dtype == torch.bfloat16
+    # add is on no autocast list: bfloat16 + float32 follows ordinary promotion
+    assert ns.shifted.dtype == torch.promote_types(torch.bfloat16, torch.float32) == torch.float32
+    assert torch.equal(ns.shifted, ns.hidden.float() + ns.shift)
+    assert ns.layer.weight.dtype == ns.shift.dtype == torch.float32
+    assert ns.output.shape == (4, 1)
+    assert "hidden + shift  torch.float32" in ns.out
+
+
 def test_grad_scaler_unscale(run_snippet, device):
     ns = run_snippet("debugging/grad_scaler_unscale.py")
     assert ns.scale == 2.0**16
@@ -283,3 +296,113 @@ def test_gradient_ties(run_snippet, device):
         one_hot = [1.0 if i == index else 0.0 for i in range(3)]
         assert rows[name] == f"{one_hot}  index: {index}"
     assert rows["x.max(dim=0)"].endswith("index: 1")  # documented: the first maximal value
+
+
+def test_inplace_relu_after_tanh_fails(run_snippet, device, snippet_globals):
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation.*\[4, 16\]\].*output 0 of Tanh") as excinfo:
+        run_snippet("debugging/inplace_relu_error.py")
+    ns = snippet_globals(excinfo, "inplace_relu_error.py")
+    assert ns["x"].device.type == device
+    # the forward ran: tanh's output was saved, then overwritten by the in-place ReLU
+    assert ns["loss"].item() > 0 and ns["model"][0].weight.grad is None
+
+
+def _relu_model(device, *layers):
+    torch.manual_seed(0)  # as the snippet: same weights, then the data
+    model = torch.nn.Sequential(torch.nn.Linear(8, 16), *layers, torch.nn.Linear(16, 1)).to(device)
+    return model, torch.randn(4, 8, device=device)
+
+
+def test_inplace_relu_fixed(run_snippet, device):
+    ns = run_snippet("debugging/inplace_relu_fixed.py")
+    assert ns.fixed.device.type == device
+    model, x = _relu_model(device, torch.nn.Tanh(), torch.nn.ReLU())
+    l1, l2 = model[0], model[3]
+    # by hand: d relu(tanh(h)) / dh = 1 - tanh(h)^2 where tanh(h) > 0, else 0
+    h = x @ l1.weight.T + l1.bias
+    a = torch.relu(torch.tanh(h))
+    y = a @ l2.weight.T + l2.bias
+    dy = 2 * y / y.numel()
+    dh = (dy @ l2.weight) * (torch.tanh(h) > 0) * (1 - torch.tanh(h) ** 2)
+    assert torch.allclose(ns.fixed, (dh.T @ x).detach(), atol=1e-6)
+    assert f"gradient norm {round(ns.fixed.norm().item(), 4)}" in ns.out
+    assert torch.equal(ns.inplace, ns.out_of_place)
+    assert ns.out.splitlines()[1].endswith("same gradient as ReLU(): True")
+
+
+def _attention_output(module, x, mask, mask_scores):
+    q, k, v = module.qkv(x).chunk(3, dim=-1)
+    scores = q @ k.T
+    if mask_scores:
+        weights = torch.where(mask, float("-inf"), scores).softmax(dim=-1)
+    else:
+        weights = torch.where(mask, 0.0, scores.softmax(dim=-1))
+    return weights @ v, weights
+
+
+def test_inplace_mask_fails(run_snippet, device, snippet_globals):
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation.*\[5, 5\]\].*output 0 of Softmax") as excinfo:
+        run_snippet("debugging/inplace_mask_error.py")
+    ns = snippet_globals(excinfo, "inplace_mask_error.py")
+    assert ns["x"].device.type == device
+    assert ns["attention"].qkv.weight.grad is None  # backward stopped before reaching the weights
+
+
+def test_inplace_mask_fixed(run_snippet, device):
+    ns = run_snippet("debugging/inplace_mask_fixed.py")
+    lines = ns.out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["mask_scores=False", "mask_scores=True"]
+    assert all("masked weights are 0: True" in line for line in lines)
+    # the last module masked the scores: its rows are a softmax over the unmasked entries
+    module = ns.attention
+    assert module.mask_scores and module.qkv.weight.grad.device.type == device
+    out, weights = _attention_output(module, ns.x, ns.mask, mask_scores=True)
+    assert torch.allclose(module.weights, weights) and torch.allclose(weights.sum(-1), torch.ones(5, device=device))
+    (expected,) = torch.autograd.grad(out.sum(), module.qkv.weight)
+    assert torch.allclose(module.qkv.weight.grad, expected, atol=1e-6)
+    # zeroing after the softmax leaves rows that sum to less than 1
+    sums = [float(s) for s in lines[0].split("[")[1].rstrip("]").split(", ")]
+    assert all(0 < s < 1 for s in sums)
+
+
+def test_inplace_step_fails(run_snippet, device, snippet_globals):
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation.*\[8, 2\]\]") as excinfo:
+        run_snippet("debugging/inplace_step_error.py")
+    ns = snippet_globals(excinfo, "inplace_step_error.py")
+    assert ns["x"].device.type == device
+    # the step happened before the failing backward: the weights moved by -lr * the first loss's gradient
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).to(device)
+    loss = torch.nn.functional.mse_loss(model(ns["x"]), ns["target"])
+    grads = torch.autograd.grad(loss, list(model.parameters()))
+    for p, p0, g in zip(ns["model"].parameters(), model.parameters(), grads):
+        assert torch.allclose(p, p0 - 0.1 * g, atol=1e-6)
+    assert ns["model"][2].weight.T.shape == (8, 2)  # the [8, 2] tensor the message names
+
+
+def test_inplace_step_fixed(run_snippet, device):
+    ns = run_snippet("debugging/inplace_step_fixed.py")
+    assert ns.out.strip().endswith("True")
+    # the gradient used is that of the sum: recompute it on the original weights
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).to(device)
+    out = model(ns.x)
+    loss = torch.nn.functional.mse_loss(out, ns.target) + out.pow(2).mean()
+    expected = torch.autograd.grad(loss, list(model.parameters()))
+    for g, e, p in zip(ns.grads, expected, ns.model.parameters()):
+        assert p.device.type == device and torch.allclose(g, e, atol=1e-6)
+
+
+def test_inplace_anomaly_points_at_the_softmax(run_snippet, device):
+    with pytest.warns(UserWarning) as caught, pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        run_snippet("debugging/inplace_anomaly.py")
+    assert not torch.is_anomaly_enabled()
+    messages = [str(w.message) for w in caught]
+    (trace,) = [m for m in messages if m.startswith("Error detected in SoftmaxBackward0")]
+    lines = trace.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if 'inplace_anomaly.py", line 15, in forward' in line]
+    assert lines[at + 1].strip() == "weights = (q @ k.transpose(-2, -1)).softmax(dim=-1)"
+    assert not any("in forward" in line for line in lines[at + 2 :])  # the innermost user frame
+    # the culprit is the next line of forward
+    source = (Path(__file__).parents[2] / "snippets/debugging/inplace_anomaly.py").read_text().splitlines()
+    assert source[15].strip() == "weights[mask] = 0.0"

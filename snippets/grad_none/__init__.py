@@ -1,0 +1,1 @@
+"""Snippets for docs/grad_none.md."""
