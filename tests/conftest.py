@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import runpy
+import sys
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,11 +35,27 @@ def run_snippet(device, capsys):
 
     def run(name: str) -> SimpleNamespace:
         capsys.readouterr()
+        _forget_earlier_main_modules()
         namespace = runpy.run_path(str(SNIPPETS / name), run_name="__main__")
         namespace["out"] = capsys.readouterr().out
         return SimpleNamespace(**namespace)
 
     return run
+
+
+def _forget_earlier_main_modules() -> None:
+    """runpy gives every run a new temporary module named ``__main__``. Dynamo looks modules
+    up by name through a process-wide cache (``torch._dynamo.symbolic_convert._import_module``,
+    a ``functools.cache`` that ``torch._dynamo.reset()`` leaves alone): when it inlines a
+    function of the snippet that is not the compiled frame itself (a backward hook under
+    compiled autograd), it reaches that function's globals as ``__main__``, and the cache
+    hands it the first run's module. The second run's hooks then wrote into the first
+    run's ``calls`` list. ``python file.py`` runs one ``__main__`` per process and never
+    meets this, so only the tests need it. Private API: skipped if torch renames it."""
+    convert = sys.modules.get("torch._dynamo.symbolic_convert")
+    cache_clear = getattr(getattr(convert, "_import_module", None), "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
 
 
 @pytest.fixture(autouse=True)

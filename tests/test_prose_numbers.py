@@ -19,6 +19,23 @@ The outputs come from running each snippet the way the build and a reader do:
 ``python snippet.py`` in an empty folder, with CUDA hidden. Only the snippets
 that some prose quotes are run, two at a time.
 
+The page also shows each snippet's recorded CUDA output beside the CPU one
+(``recorded/cuda/<page>/<snippet>.json``, field ``output``) while that record is
+current (``docexec.cuda_records.is_current``). A quote must then hold for what
+the reader sees on both sides:
+
+- a number in both outputs, or in the CPU output where no current record is
+  shown, is a plain quote;
+- a number that only the CPU printed, while the GPU output beside it printed
+  something else (a seeded draw: a GPU has its own generator), must be said to
+  be the CPU's: its sentence names the ``CPU``;
+- a number that only the GPU printed must say so: its sentence names the
+  ``GPU``, ``CUDA`` or the ``H200``. It is checked against the current record
+  only; a stale or missing record leaves it unsupported, and it fails.
+
+A sentence ends at ``.``, ``!`` or ``?`` before white space, at a blank line
+and before a list item.
+
 PAGES lists the pages written to this convention. A page joins it once every
 number-only code span after its exec fences is a quote of that output (other
 numbers out of backticks); when all pages have, PAGES becomes every docs/*.md.
@@ -39,10 +56,11 @@ from pathlib import Path
 
 import pytest
 
-from docexec import directive, fences
+from docexec import cuda_records, directive, fences
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SNIPPETS = ROOT / "docs", ROOT / "snippets"
+RECORDS = ROOT / "recorded" / "cuda"
 
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
@@ -50,6 +68,9 @@ NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 QUOTE = re.compile(rf"\s*({NUMBER})\s*")
 # In output: a number not glued to a word or to another number ("float32" holds none).
 IN_OUTPUT = re.compile(rf"(?<![\w.]){NUMBER}")
+SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t])")
+NAMES_CPU = re.compile(r"\bCPU\b")
+NAMES_GPU = re.compile(r"\b(?:GPU|CUDA|H200)\b")
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,7 @@ class Quote:
     line: int  # 1-based line of the code span on the page
     text: str  # the quote as written, minus signs normalised
     snippet: str  # page/file.py, the exec fence the prose follows
+    sentence: str = ""  # the sentence the quote stands in
 
 
 def normalise(text: str) -> str:
@@ -88,8 +110,16 @@ def quotes_in(page: str, text: str, resolve=resolve) -> list[Quote]:
             number = QUOTE.fullmatch(normalise(span.group(2)))
             if number:
                 line = start + 1 + prose.count("\n", 0, span.start())
-                found.append(Quote(page, line, number.group(1), snippet))
+                sentence = sentence_around(prose, span.start(), span.end())
+                found.append(Quote(page, line, number.group(1), snippet, sentence))
     return found
+
+
+def sentence_around(prose: str, start: int, end: int) -> str:
+    """The sentence of ``prose`` that holds ``prose[start:end]``."""
+    begin = max((m.end() for m in SENTENCE_END.finditer(prose, 0, start)), default=0)
+    after = SENTENCE_END.search(prose, end)
+    return " ".join(prose[begin : after.start() if after else len(prose)].split())
 
 
 def numbers_in(output: str) -> list[str]:
@@ -154,13 +184,44 @@ def outputs() -> dict[str, str]:
         return dict(zip(snippets, pool.map(run, snippets)))
 
 
+@cache
+def cuda_output(snippet: str) -> str | None:
+    """The CUDA output the page shows beside the CPU one: None without a current record."""
+    record = cuda_records.load(str(RECORDS), snippet)
+    if record is None or not cuda_records.is_current(record, str(SNIPPETS / snippet), ROOT):
+        return None
+    return record["output"]
+
+
+def problem(quote: Quote, cpu: str, cuda: str | None) -> str | None:
+    """What is wrong with a quote, given the CPU output and the current CUDA record (or None)."""
+    on_cpu, on_cuda = found_in(quote.text, cpu), cuda is not None and found_in(quote.text, cuda)
+    if on_cpu and (on_cuda or cuda is None):
+        return None
+    if on_cpu:
+        if NAMES_CPU.search(quote.sentence):
+            return None
+        return "only the CPU printed it, and the GPU output beside it differs: say it is the CPU's"
+    if on_cuda:
+        if NAMES_GPU.search(quote.sentence):
+            return None
+        return "only the GPU printed it: say it is the GPU's (GPU, CUDA or H200)"
+    shown = "" if cuda is None else " or the CUDA record"
+    return f"it is in neither the CPU output{shown}"
+
+
 @pytest.mark.parametrize("snippet", sorted({q.snippet for q in QUOTES}))
 def test_quoted_numbers_are_in_the_output(snippet):
-    output = outputs()[snippet]
-    wrong = [q for q in QUOTES if q.snippet == snippet and not found_in(q.text, output)]
+    cpu, cuda = outputs()[snippet], cuda_output(snippet)
+    wrong = [(q, why) for q in QUOTES if q.snippet == snippet and (why := problem(q, cpu, cuda))]
     assert not wrong, "\n".join(
-        f"docs/{q.page}:{q.line}: `{q.text}` is not in the output of {q.snippet}:\n{output}" for q in wrong
-    )
+        f"docs/{q.page}:{q.line}: `{q.text}` ({q.snippet}): {why}\n  sentence: {q.sentence}" for q, why in wrong
+    ) + f"\nCPU output:\n{cpu}\nCUDA record:\n{cuda}"
+
+
+def test_quotes_are_checked_against_cuda_records():
+    """The check above reads the records the build shows; if it found none current, it would check nothing."""
+    assert any(cuda_output(snippet) is not None for snippet in {q.snippet for q in QUOTES})
 
 
 # The checker itself: what it reads as a quote, and what it accepts.
@@ -175,7 +236,7 @@ Before any fence, `1.5` is not checked.
 It printed `−2.0` and `12`; `x = 3` and `float32` are not quotes.
 The learning rate 0.1 is not in backticks.
 
-```python exec raises="RuntimeError" match="x"
+```python exec raises="RuntimeError" match="boom"
 --8<-- "demo/second.py"
 ```
 
@@ -200,6 +261,34 @@ def test_reads_only_number_spans_after_an_exec_fence(tmp_path):
         (7, "12", "demo/first.py"),
         (14, "0.25", "demo/second.py"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cpu", "cuda", "ok"),
+    [
+        ("The loss is `1.5`.", "loss 1.5", "loss 1.5", True),  # both printed it
+        ("The loss is `1.5`.", "loss 1.5", None, True),  # no current record: the CPU output decides
+        ("The loss is `1.5`.", "loss 1.5", "loss 2.5", False),  # the GPU output beside it says 2.5
+        ("On the CPU build the loss is `1.5`.", "loss 1.5", "loss 2.5", True),
+        ("On the H200 the loss is `2.5`.", "loss 1.5", "loss 2.5", True),
+        ("The loss is `2.5`.", "loss 1.5", "loss 2.5", False),  # a GPU number, not said to be one
+        ("On the GPU the loss is `2.5`.", "loss 1.5", None, False),  # stale record: nothing shows 2.5
+        ("On the CPU the loss is `3.5`.", "loss 1.5", "loss 2.5", False),  # in neither
+    ],
+)
+def test_a_number_one_device_printed_says_which(sentence, cpu, cuda, ok):
+    (quote,) = [q for q in quotes_in("demo.md", f'```python exec\n--8<-- "d/a.py"\n```\n\n{sentence}\n', lambda p: p)]
+    assert quote.sentence == sentence
+    assert (problem(quote, cpu, cuda) is None) is ok
+
+
+def test_sentence_around():
+    prose = "First one, `1.0`. Second\nspans lines with `2.0`? Third `3` here\n\n- item `4`\n- next"
+    spans = {m.group(0): m for m in re.finditer(r"`[^`]+`", prose)}
+    assert sentence_around(prose, spans["`1.0`"].start(), spans["`1.0`"].end()) == "First one, `1.0`"
+    assert sentence_around(prose, spans["`2.0`"].start(), spans["`2.0`"].end()) == "Second spans lines with `2.0`"
+    assert sentence_around(prose, spans["`3`"].start(), spans["`3`"].end()) == "Third `3` here"
+    assert sentence_around(prose, spans["`4`"].start(), spans["`4`"].end()) == "- item `4`"
 
 
 @pytest.mark.parametrize(

@@ -125,3 +125,14 @@ def test_compiled_autograd(run_snippet, device):
     assert torch.allclose(ns.x.grad, expected, atol=1e-6)
     assert torch.allclose(ns.eager_grad, expected, atol=1e-6)
     assert ns.counters["compiled_autograd"]["captures"] == 1
+
+
+def test_compiled_autograd_twice_in_one_process(run_snippet, device):
+    """Two runs in one test process (as two device cases of a test are) are two programs:
+    each run's hooks fill that run's own list, under compiled autograd too."""
+    first = run_snippet("compile/compiled_autograd.py")
+    first.calls[:] = ["left over from the first run"]
+    second = run_snippet("compile/compiled_autograd.py")
+    assert second.eager_calls == second.calls == ["tensor hook", "module hook"]
+    assert first.calls == ["left over from the first run"]  # the second run did not write into it
+    assert second.counters["compiled_autograd"]["captures"] == 1

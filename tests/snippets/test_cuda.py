@@ -1,5 +1,7 @@
 """docs/cuda.md: what each snippet computes, on the CPU and (on a GPU machine) on CUDA."""
 
+import statistics
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -83,17 +85,20 @@ def test_backward_returns_before_the_device_is_done(run_snippet, device):
 
 def test_timing_needs_synchronize(run_snippet, device):
     ns = run_snippet("cuda/timing.py")
-    assert ns.finished >= ns.returned > 0
+    assert len(ns.fractions) == 5 and all(0 < f <= 1 for f in ns.fractions)
     # without synchronize, a GPU timing measures the launch only; on the CPU the work is done on return
-    assert (ns.returned < ns.finished / 2) == (device == "cuda")
+    median = statistics.median(ns.fractions)
+    assert (median < 0.5) == (device == "cuda")
+    if device == "cpu":
+        assert median > 0.9  # the no-op sync adds next to nothing
     assert ns.out.splitlines() == [
         "measured after synchronize: True",
         f"step() returned before half of its work was done: {device == 'cuda'}",
     ]
     assert (ns.sync is torch.cuda.synchronize) == (device == "cuda")
-    # two steps (warm-up and timed) accumulated d mean((x @ w)^2) / dw = 2 x^T (x @ w) / n^2
+    # each step starts from w.grad = None, so w.grad is one step's d mean((x @ w)^2) / dw = 2 x^T (x @ w) / n^2
     x, w = ns.x.double(), ns.w.detach().double()
-    expected = 2 * (2 * x.T @ (x @ w) / ns.n**2)
+    expected = 2 * x.T @ (x @ w) / ns.n**2
     assert ns.w.grad.device.type == device
     assert torch.allclose(ns.w.grad.double(), expected, rtol=1e-3, atol=1e-4 * expected.abs().max().item())
 
