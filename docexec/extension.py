@@ -132,8 +132,9 @@ class DocexecExtension(Extension):
         else:
             label = f"Output (raises {job.directive.raises})" if job.directive.raises else "Output"
             shown = records.for_fence(self.settings, job, self.session.root)
-            built = f"{devices.get(self.settings.device).label} · torch {torch_version().split('+')[0]}"
-            lines = render.with_records(text, label, built, shown, self.session.record_notes(), stash, indent)
+            torch = torch_version()
+            built = f"{devices.get(self.settings.device).label} · torch {torch.split('+')[0]}"
+            lines = render.with_records(text, label, built, torch, shown, self.session.record_notes(), stash, indent)
         return lines + render.figures(svgs, job.directive.alt or "", indent)
 
 

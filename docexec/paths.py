@@ -30,3 +30,13 @@ LIBRARY = re.compile(
 def shorten_library(text: str) -> str:
     """``text`` with every library path shown from its package folder on (rule 2)."""
     return LIBRARY.sub("…/", text)
+
+
+# A line number in a library path as a traceback ("…/x.py", line 12) or a warning (…/x.py:12:) shows it.
+LIBRARY_LINE = re.compile(r"""(…/(?:site-packages|dist-packages|lib/python\d+\.\d+)/[^"\s:]+(?:", line |:))\d+""")
+
+
+def without_library_lines(text: str) -> str:
+    """``text`` (library paths already shortened) with the line numbers in library files
+    blanked: two outputs equal under this differ only where torch's own files moved."""
+    return LIBRARY_LINE.sub(r"\1…", text)

@@ -44,14 +44,18 @@ def figures(svgs: list[str], alt: str, indent: str = "") -> list[str]:
     return lines
 
 
-def with_records(text: str, label: str, built: str, shown: list, notes: dict, stash: Stash, indent: str = "") -> list[str]:
-    """The build's output (``built``: its device and torch, e.g. ``CPU · torch 2.13.0``),
-    with the records of the other devices beside it (``records.Shown``).
+def with_records(text: str, label: str, built: str, torch: str, shown: list, notes: dict, stash: Stash,
+                 indent: str = "") -> list[str]:
+    """The build's output (``built``: its device and torch, e.g. ``CPU · torch 2.13.0``;
+    ``torch``: the build's torch version), with the records of the other devices beside
+    it (``records.Shown``).
 
     A record that may not be shown is replaced by a note saying why. A record that
     printed the same says so in the block's title; one that differs gets a tab titled
-    with where it came from (``CUDA · NVIDIA H200 · torch 2.11.0``), and, where the
-    records' notes explain a difference by the torch version, that note under it.
+    with where it came from (``CUDA · NVIDIA H200 · torch 2.11.0``). When the record was
+    made with another torch version, a note under it says what that version changed:
+    the maintainers' note from the records' ``differences.yml``, or, when the two
+    outputs differ only in line numbers of torch's own files, that.
     """
     refused = [item for item in shown if item.refused]
     accepted = [item for item in shown if not item.refused]
@@ -60,7 +64,7 @@ def with_records(text: str, label: str, built: str, shown: list, notes: dict, st
         lines += [
             f'{indent}!!! warning "Recorded {item.device.label} output not shown"',
             f"{indent}    The {item.device.label} output recorded for this snippet ({item.device.provenance(item.record)}) "
-            f"is not shown: {_one_line(item.refused)}. Re-record it with `python -m docexec.cuda_records` "
+            f"is not shown: {_one_line(item.refused)}. Re-record it with `scripts/gpu-check.sh` "
             f"on a machine with {item.device.label}.",
             "",
         ]
@@ -74,10 +78,21 @@ def with_records(text: str, label: str, built: str, shown: list, notes: dict, st
     for item in differ:
         out += [f'{indent}=== "{item.device.tab(item.record)}"',
                 *output_block(paths.shorten_library(item.output), f"{label} on {item.device.provenance(item.record)}", stash, inner)]
-        note = notes.get(item.device.name, {}).get(item.record["snippet"])
+        note = _version_note(text, item, notes, torch)
         if note:
             out += ["", f"{inner}{stash(_note(note, item.record))}", ""]
     return [*out, *lines]
+
+
+def _version_note(text: str, item, notes: dict, torch: str) -> str | None:
+    if item.record["torch"].split("+")[0] == torch.split("+")[0]:
+        return None
+    written = notes.get(item.device.name, {}).get(item.record["snippet"])
+    if written:
+        return written
+    if paths.without_library_lines(paths.shorten_library(item.output)) == paths.without_library_lines(text):
+        return "The outputs differ only in the line numbers of torch's own files, which moved between the versions."
+    return None
 
 
 def _note(note: str, record: dict) -> str:

@@ -16,11 +16,12 @@ set -uo pipefail
 
 # The summary, from the logs. Tests: pytest's last summary line ("5 failed, 353 passed,
 # 2 skipped, 125 warnings in 28.95s"). Records: a "recorded <path>" line per snippet
-# recorded; the failures are listed, one snippet per line, after a line "failed:".
-# Stale: a "stale: <path>" line per stale record from --check.
+# recorded and a "FAILED <path>" line per snippet that failed (each failure's message is
+# repeated after a line "failed:" at the end). Stale and refused: a "stale: <path>" or
+# "refused: <path>: <why>" line per record from --check.
 summarize() {
     local tests_log=$1 record_log=$2 check_log=$3
-    local line passed failed skipped errors made record_failed stale
+    local line passed failed skipped errors made record_failed stale refused
     line=$(grep -E '[0-9]+ (passed|failed|skipped|errors?)\b' "$tests_log" | tail -n 1)
     count() { grep -oE "[0-9]+ $1\b" <<<"$line" | grep -oE '^[0-9]+' || echo 0; }
     passed=$(count passed)
@@ -28,12 +29,13 @@ summarize() {
     skipped=$(count skipped)
     errors=$(( $(count error) + $(count errors) ))
     made=$(grep -cE '^recorded ' "$record_log")
-    record_failed=$(awk 'found && NF && /\.py/ {n++} /^failed:/ {found=1} END {print n+0}' "$record_log")
+    record_failed=$(grep -cE '^FAILED ' "$record_log")
     stale=$(grep -cE '^stale: ' "$check_log")
+    refused=$(grep -cE '^refused: ' "$check_log")
     echo "gpu-check summary"
     echo "  snippet tests: $passed passed, $((failed + errors)) failed, $skipped skipped"
-    echo "  CUDA records:  $made made, $record_failed failed, $stale stale"
-    [[ -n $line && $((failed + errors + record_failed + stale)) -eq 0 && $made -gt 0 ]]
+    echo "  CUDA records:  $made made, $record_failed failed, $stale stale, $refused refused"
+    [[ -n $line && $((failed + errors + record_failed + stale + refused)) -eq 0 && $made -gt 0 ]]
 }
 
 if [[ ${1:-} == --summarize ]]; then

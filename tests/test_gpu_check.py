@@ -50,29 +50,31 @@ H200_TESTS += "5 failed, 353 passed, 125 warnings in 28.95s\n"
         (  # everything passed, everything recorded, nothing stale
             "== 356 passed, 2 skipped in 30.1s ==\n",
             "recorded backward/a.py\nrecorded backward/b.py\n",
-            "2 snippets: 2 CUDA records current, 0 stale, 0 missing\n",
-            ["snippet tests: 356 passed, 0 failed, 2 skipped", "CUDA records:  2 made, 0 failed, 0 stale"],
+            "2 snippets: 2 CUDA records current, 0 stale, 0 refused, 0 missing\n",
+            ["snippet tests: 356 passed, 0 failed, 2 skipped", "CUDA records:  2 made, 0 failed, 0 stale, 0 refused"],
             True,
         ),
         (  # the H200 run of 2026-12-04: five tests failed
             H200_TESTS,
             "recorded backward/a.py\n",
             "",
-            ["snippet tests: 353 passed, 5 failed, 0 skipped", "CUDA records:  1 made, 0 failed, 0 stale"],
+            ["snippet tests: 353 passed, 5 failed, 0 skipped", "CUDA records:  1 made, 0 failed, 0 stale, 0 refused"],
             False,
         ),
-        (  # a snippet failed to record and stayed stale
+        (  # a snippet failed to record and stayed stale; another record does not end as its fence says
             "== 1 passed, 1 error in 2.0s ==\n",
-            "recorded backward/a.py\nrecorded backward/b.py\n\nfailed:\n  cuda/timing.py: RuntimeError: boom\n",
-            "stale: cuda/timing.py\n3 snippets: 2 CUDA records current, 1 stale, 0 missing\n",
-            ["snippet tests: 1 passed, 1 failed, 0 skipped", "CUDA records:  2 made, 1 failed, 1 stale"],
+            "recorded backward/a.py\nFAILED cuda/timing.py\nrecorded backward/b.py\n2 of 3 snippets recorded on CUDA\n"
+            "failed:\ncuda/timing.py: snippets/cuda/timing.py:3: raised RuntimeError: boom\n  File \"x.py\", line 1\n",
+            "stale: cuda/timing.py\nrefused: backward/c.py: it does not end as the fence declares: backward/c.py: raised X\n"
+            "3 snippets: 1 CUDA records current, 1 stale, 1 refused, 0 missing\n",
+            ["snippet tests: 1 passed, 1 failed, 0 skipped", "CUDA records:  2 made, 1 failed, 1 stale, 1 refused"],
             False,
         ),
         (  # pytest never got to its summary line
             "ImportError while loading conftest\n",
             "recorded backward/a.py\n",
             "",
-            ["snippet tests: 0 passed, 0 failed, 0 skipped", "CUDA records:  1 made, 0 failed, 0 stale"],
+            ["snippet tests: 0 passed, 0 failed, 0 skipped", "CUDA records:  1 made, 0 failed, 0 stale, 0 refused"],
             False,
         ),
     ],
