@@ -34,7 +34,7 @@ import torch  # noqa: E402
 
 from docexec.run import child, hugepages, preload  # noqa: E402
 
-PRISTINE = child.Pristine({})  # before the extras, as in the worker: it notes what `import torch` left
+PRISTINE = child.FreshInterpreter({})  # before the extras, as in the worker: it notes what `import torch` left
 preload.extras(PRISTINE)
 
 

@@ -8,7 +8,9 @@ An entry is one JSON file per (device, snippet) under the cache folder. Its key:
 
 * the snippet's source (sha256);
 * every file in its folder it read when it ran: local modules, data files (sha256 each);
-* the installed torch version (read from package metadata: no ``import torch``);
+* the installed torch version (read from package metadata: no ``import torch``), and
+  those of the other packages an output can depend on (NumPy's printing, matplotlib's
+  figures) and of Python (tracebacks, warnings, reprs);
 * the device;
 * the executor: docexec's version plus the source of the files that run snippets.
 
@@ -22,12 +24,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 import docexec
+from docexec.run.result import RunResult
 
 # The files whose code decides what a run prints (and, for notebooks, how they run).
 EXECUTOR_FILES = ("run/child.py", "run/worker.py", "run/client.py", "run/preload.py", "run/scratch.py", "terminal.py",
@@ -38,6 +42,20 @@ def file_hash(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+class Hashes:
+    """``file_hash`` with a memory: a build hashes each file once however many keys name it
+    (a new build, so a new ``Hashes``, for every ``mkdocs serve`` rebuild)."""
+
+    def __init__(self):
+        self.known: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        path = str(path)
+        if path not in self.known:
+            self.known[path] = file_hash(path)
+        return self.known[path]
+
+
 @lru_cache(maxsize=None)
 def executor_fingerprint() -> str:
     here = Path(__file__).parent
@@ -45,6 +63,21 @@ def executor_fingerprint() -> str:
     for name in EXECUTOR_FILES:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
+
+
+OTHER_PACKAGES = ("numpy", "matplotlib")  # what an output can depend on, besides torch
+
+
+@lru_cache(maxsize=None)
+def environment() -> dict:
+    """Python's version and those of ``OTHER_PACKAGES`` (from package metadata)."""
+    found = {"python": platform.python_version()}
+    for name in OTHER_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "none"
+    return found
 
 
 @lru_cache(maxsize=None)
@@ -57,13 +90,14 @@ def torch_version() -> str:
         return "none"
 
 
-def make_key(snippet: str, device: str, deps: list[str], root: Path) -> dict:
+def make_key(snippet: str, device: str, deps: list[str], root: Path, hashes=file_hash) -> dict:
     """What the output of the program ``snippet`` depends on (see the module's docstring).
     ``deps`` are paths relative to ``root``; the key names them the same way."""
     return {
-        "source": file_hash(snippet),
-        "deps": {dep: file_hash(root / dep) for dep in sorted(deps)},
+        "source": hashes(snippet),
+        "deps": {dep: hashes(Path(root) / dep) for dep in sorted(deps)},
         "torch": torch_version(),
+        "environment": environment(),
         "device": device,
         "executor": executor_fingerprint(),
     }
@@ -74,18 +108,18 @@ def key_digest(key: dict) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
-def key_for_runs(snippet: str, device: str, runs: list[dict], root: Path) -> dict:
+def key_for_runs(snippet: str, device: str, runs: list[RunResult], root: Path, hashes=file_hash) -> dict:
     """The key of a fresh result: its dependencies are the local modules the run imported."""
-    reads = {dep for run in runs for dep in (run.get("result") or {}).get("reads", [])}
+    reads = {dep for run in runs for dep in run.reads}
     # named relative to the project when inside it (the key is then the same in every clone)
     deps = [str(Path(dep).relative_to(root)) if Path(dep).is_relative_to(root) else dep for dep in reads if dep != snippet]
-    return make_key(snippet, device, deps, root)
+    return make_key(snippet, device, deps, root, hashes)
 
 
-def current_key(snippet: str, device: str, stored_key: dict, root: Path):
+def current_key(snippet: str, device: str, stored_key: dict, root: Path, hashes=file_hash):
     """The key as the files are now, for the dependencies a stored key names; None if one is gone."""
     try:
-        return make_key(snippet, device, list(stored_key["deps"]), root)
+        return make_key(snippet, device, list(stored_key["deps"]), root, hashes)
     except OSError:
         return None
 
@@ -102,20 +136,21 @@ class ResultCache:
         # A snippet outside the project (tests use temporary ones): named by its full path.
         return self.folder / device / "outside" / (hashlib.sha256(str(path).encode()).hexdigest()[:16] + ".json")
 
-    def get(self, snippet: str, device: str):
+    def get(self, snippet: str, device: str, hashes=file_hash):
         """The stored runs if every part of the key still matches, else None."""
         entry = self._entry(snippet, device)
         try:
             stored = json.loads(entry.read_text())
-            fresh = stored["key"] == current_key(snippet, device, stored["key"], self.root)
-        except (OSError, ValueError, KeyError):  # no entry, or an unreadable one
+            fresh = stored["key"] == current_key(snippet, device, stored["key"], self.root, hashes)
+            runs = [RunResult.from_json(run) for run in stored["runs"]]
+        except (OSError, ValueError, KeyError, TypeError):  # no entry, or an unreadable one
             return None
-        return (stored["runs"], stored["key"]) if fresh else None
+        return (runs, stored["key"]) if fresh else None
 
-    def put(self, snippet: str, device: str, runs: list[dict], key: dict) -> None:
+    def put(self, snippet: str, device: str, runs: list[RunResult], key: dict) -> None:
         entry = self._entry(snippet, device)
         entry.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename: a parallel build never reads half an entry.
         with tempfile.NamedTemporaryFile("w", dir=entry.parent, delete=False, suffix=".tmp") as tmp:
-            json.dump({"key": key, "runs": runs}, tmp, indent=1, sort_keys=True)
+            json.dump({"key": key, "runs": [run.to_json() for run in runs]}, tmp, indent=1, sort_keys=True)
         os.replace(tmp.name, entry)

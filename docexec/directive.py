@@ -23,21 +23,11 @@ import shlex
 from dataclasses import dataclass, fields
 from typing import Optional
 
-OUTPUTS = ("text", "mermaid", "none")
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
+OUTPUTS = ("text", "mermaid", "none")  # the renderers of render.OUTPUT_MODES
 
 
 class DirectiveError(ValueError):
-    """An ``exec`` fence header that cannot be understood, or a fence never closed."""
-
-
-def closing_line(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line that closes the fence ``fence`` opened at ``start``."""
-    close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
-    for end in range(start + 1, len(lines)):
-        if close.match(lines[end]):
-            return end
-    raise DirectiveError(f"line {start + 1}: code fence {fence!r} is never closed")
+    """An ``exec`` fence header that cannot be understood."""
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,27 @@
 """The Python-Markdown extension that executes ``exec`` fences: glue only.
 
 It works wherever Python-Markdown extensions do (MkDocs, Zensical), with no MkDocs
-hooks. How a fence becomes output:
+hooks. How a fence becomes output, one module each:
 
-1. ``IncludeCheck`` (priority 33, before pymdownx.snippets) reads the page's fences
-   (``fences.scan``): checks includes, rejects pasted code, parses options, and leaves
-   a marker under each exec fence. The build's ``Session`` has already queued every
-   snippet of the site on the workers (``session.prefetch_site``).
-2. pymdownx.snippets (32) pastes each file into its fence.
-3. ``OutputWriter`` (29, after Python-Markdown's whitespace normalisation, which would
-   strip the stash's placeholders and expand tabs) replaces each marker: the session hands over the snippet's
-   two runs (``session.obtain``: this build's, the cache's, or the workers'),
-   ``judge`` decides what may be shown, ``render`` writes it.
+1. ``MarkFences`` (priority 33, before pymdownx.snippets): the build's ``Session`` scans
+   the page (``fences``): includes checked, pasted code rejected, options parsed, a
+   placeholder under each exec fence. The session has already queued every snippet of
+   the site on the workers (``Session.prefetch_site``, when the configuration was read).
+2. ``NotebookButtons`` and ``ReportTable`` (32.9, 32.8): "Download notebook" under the
+   H1 of a page with exec fences; the execution report where its marker is.
+3. pymdownx.snippets (32) pastes each file into its fence.
+4. ``WriteOutputs`` (29, after Python-Markdown's whitespace normalisation, which would
+   strip the stash's placeholders and expand tabs) replaces each placeholder: the
+   session hands over the snippet's runs (``run``), ``judge.verdict`` decides what may
+   be shown, ``render.fence_output`` writes it.
+
+A snippet that may not be published is shown on its page as an error block and noted
+in the session; with ``errors: fail`` the session fails the build once every page has
+run, listing them all (``Session.rendered``).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import fields
 
@@ -24,35 +29,68 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 from docexec import devices, fences, judge, records, render, report, session
-from docexec.notebooks import generate as notebook
 from docexec.cache import torch_version
-from docexec.settings import Settings
+from docexec.errors import PageError, SnippetError
+from docexec.notebooks import generate as notebook
+from docexec.settings import Settings, SettingsError
 
-PageError = fences.PageError
-SnippetError = judge.SnippetError
 
+class MarkFences(Preprocessor):
+    """The page's exec fences as titled code blocks, each with an output placeholder under it."""
 
-class IncludeCheck(Preprocessor):
     def __init__(self, md, ext: "DocexecExtension"):
         super().__init__(md)
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        out, self.ext.jobs = fences.scan(lines, self.ext.resolve)
-        if any(line.strip() == report.MARKER for line in out):
-            table = report.render(self.ext.session, self.ext.resolve)
-            out = [new for line in out for new in (table if line.strip() == report.MARKER else [line])]
         try:
-            name = notebook.page_name(lines)
-        except ValueError as exc:
-            raise PageError(str(exc)) from None
-        if name:  # a page with exec fences: offer it as a notebook, built from the same files
-            links = notebook.download_lines(name, self.ext.settings.repo_url or None)
-            out = notebook.insert_under_h1(out, links)
+            out, self.ext.jobs = self.ext.session.scan(lines, self.ext.resolve)
+        except PageError as exc:
+            if self.ext.settings.errors != "show":
+                raise
+            print(f"docexec: {exc}", file=sys.stderr)  # mkdocs serve: the page says what is wrong, the rest works
+            self.ext.jobs = []
+            heading = [line for line in lines[:1] if line.startswith("# ")]
+            return heading + render.error_block(str(exc), self.md.htmlStash.store, title="This page cannot be built")
         return out
 
 
-class OutputWriter(Preprocessor):
+class NotebookButtons(Preprocessor):
+    """Under the H1 of a page with exec fences: "Download notebook" (and "Open in Colab")."""
+
+    def __init__(self, md, ext: "DocexecExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        try:
+            name = notebook.page_name(self.ext.jobs)
+        except ValueError as exc:
+            raise PageError(str(exc)) from None
+        if not name:
+            return lines
+        settings = self.ext.settings
+        buttons = notebook.download_lines(name, settings.repo_url or None, settings.docs_dir or "docs")
+        return notebook.insert_under_h1(lines, buttons)
+
+
+class ReportTable(Preprocessor):
+    """The execution report where the page holds ``report.REPORT_MARKER``."""
+
+    def __init__(self, md, ext: "DocexecExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(line.strip() == report.REPORT_MARKER for line in lines):
+            return lines
+        table = report.table(self.ext.session, self.ext.resolve)
+        return [new for line in lines for new in (table if line.strip() == report.REPORT_MARKER else [line])]
+
+
+class WriteOutputs(Preprocessor):
+    """Each output placeholder replaced by what the snippet's runs may show."""
+
     def __init__(self, md, ext: "DocexecExtension"):
         super().__init__(md)
         self.ext = ext
@@ -60,17 +98,22 @@ class OutputWriter(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         for line in lines:
-            match = fences.MARKER.match(line)
-            if match:
-                out.extend(self.ext.output(self.ext.jobs[int(match["index"])], match["indent"]))
+            placeholder = fences.OUTPUT_PLACEHOLDER.match(line)
+            if placeholder:
+                out.extend(self.ext.output(self.ext.jobs[int(placeholder["index"])], placeholder["indent"]))
             else:
                 out.append(line)
+        if self.ext.settings.execute:
+            self.ext.session.rendered(self.ext.jobs)  # the last page of a failing build raises here
         return out
 
 
 class DocexecExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {f.name: [f.default, f"docexec setting {f.name} (see docexec/settings.py)"] for f in fields(Settings)}
+        unknown = [key for key in kwargs if key not in self.config]
+        if unknown:  # before Python-Markdown's own check, which would say only KeyError
+            raise SettingsError(f"unknown docexec option {unknown[0]!r} in mkdocs.yml; known: {', '.join(self.config)}")
         super().__init__(**kwargs)
         self.jobs: list[fences.Job] = []
 
@@ -78,8 +121,10 @@ class DocexecExtension(Extension):
         self.md = md
         self.settings = Settings.load(self.getConfigs())
         self.session = session.current(self.settings)
-        md.preprocessors.register(IncludeCheck(md, self), "docexec_includes", 33)
-        md.preprocessors.register(OutputWriter(md, self), "docexec_outputs", 29)
+        md.preprocessors.register(MarkFences(md, self), "docexec_fences", 33)
+        md.preprocessors.register(NotebookButtons(md, self), "docexec_notebook_buttons", 32.9)
+        md.preprocessors.register(ReportTable(md, self), "docexec_report", 32.8)
+        md.preprocessors.register(WriteOutputs(md, self), "docexec_outputs", 29)
         if self.settings.execute and self._snippets() is not None:
             # Queue the site's missing results as soon as the configuration is read,
             # so the workers import torch while the build is still setting up.
@@ -93,49 +138,30 @@ class DocexecExtension(Extension):
         if snippets is None:
             raise PageError("docexec needs pymdownx.snippets, with base_path set, in the same Markdown instance")
         for base in snippets.getConfig("base_path"):
-            file = os.path.join(base, path)
-            if os.path.isfile(file):
-                return os.path.abspath(file)
+            file = self.settings.base / base / path
+            if file.is_file():
+                return str(file.resolve())
         return None
 
     def output(self, job: fences.Job, indent: str) -> list[str]:
-        """What goes under ``job``'s code: its output block, figures, CUDA tab. With
-        ``errors: show`` (``mkdocs serve``) a snippet that may not be published is shown
-        as a marked error block instead, so the rest of the site keeps working."""
+        """What goes under ``job``'s code: its output, figures, other devices' records; or,
+        for a snippet that may not be published, an error block (and a note in the session)."""
         if not self.settings.execute:
             return []
         try:
-            return self._output(job, indent)
+            verdict = judge.verdict(self.session.obtain(job).runs, job.directive, job.title)
         except SnippetError as exc:
-            if self.settings.errors != "show":
-                raise
-            print(f"docexec: {exc}", file=sys.stderr)
-            return render.error_block(str(exc), self.md.htmlStash.store, indent)
-
-    def _output(self, job: fences.Job, indent: str) -> list[str]:
-        record = self.session.obtain(job)
-        try:
-            text = judge.judge(record.runs, job.directive, os.path.relpath(job.file))
-        except SnippetError as exc:
-            raise SnippetError(f"exec fence at line {job.line}: {exc}") from None
-        svgs = judge.figures(record.runs)
-        if svgs and not job.directive.alt:
-            raise SnippetError(
-                f"exec fence at line {job.line}: {job.path} draws {len(svgs)} figure(s); "
-                'describe them for readers who cannot see them: ```python exec alt="..."'
-            )
-        stash = self.md.htmlStash.store
-        if job.directive.output == "none":
-            lines = []
-        elif job.directive.output == "mermaid":
-            lines = render.mermaid(text, indent)
-        else:
-            label = f"Output (raises {job.directive.raises})" if job.directive.raises else "Output"
-            shown = records.for_fence(self.settings, job, self.session.root)
-            torch = torch_version()
-            built = f"{devices.get(self.settings.device).label} · torch {torch.split('+')[0]}"
-            lines = render.with_records(text, label, built, torch, shown, self.session.record_notes(), stash, indent)
-        return lines + render.figures(svgs, job.directive.alt or "", indent)
+            error = SnippetError(f"exec fence at line {job.line}: {exc}")
+            self.session.failed(job, job.line, error)
+            print(f"docexec: {error}", file=sys.stderr)
+            return render.error_block(str(error), self.md.htmlStash.store, indent)
+        torch = torch_version()
+        place = render.Place(
+            stash=self.md.htmlStash.store, indent=indent, torch=torch,
+            built=f"{devices.get(self.settings.device).label} · torch {torch.split('+')[0]}",
+            records=tuple(records.for_fence(self.settings, job, self.session.hashes)), notes=self.session.record_notes(),
+        )
+        return render.fence_output(verdict, job.directive, place)
 
 
 def makeExtension(**kwargs):

@@ -26,9 +26,9 @@ for a failed snippet, and lists the failures at the end.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Optional
 
 from docexec import devices, fences, judge
-from docexec.cache import current_key, key_for_runs
+from docexec.cache import current_key, file_hash, key_for_runs
 from docexec.errors import SnippetError
+from docexec.run.result import RaisedError
 
 EXCEPTION_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::[ ](?P<message>.*))?$")
 
@@ -59,16 +60,16 @@ def _what_counts(key: dict) -> dict:
     return {part: key[part] for part in ("source", "deps", "device")}
 
 
-def is_current(record: dict, snippet: str, root: Path) -> bool:
-    now = current_key(snippet, record["key"]["device"], record["key"], root)
+def is_current(record: dict, snippet: str, root: Path, hashes=file_hash) -> bool:
+    now = current_key(snippet, record["key"]["device"], record["key"], root, hashes)
     return now is not None and _what_counts(now) == _what_counts(record["key"])
 
 
-def error_of(record: dict) -> Optional[dict]:
+def error_of(record: dict) -> Optional[RaisedError]:
     """How the recorded run ended: the record's own ``error``, or, for a record made before
     records kept it, the exception a traceback at the end of its output names."""
     if "error" in record:
-        return record["error"]
+        return RaisedError(**record["error"]) if record["error"] else None
     lines = record["output"].rstrip("\n").split("\n")
     starts = [i for i, line in enumerate(lines) if line == "Traceback (most recent call last):"]
     if not starts:
@@ -79,13 +80,13 @@ def error_of(record: dict) -> Optional[dict]:
             name = found["name"]
             module, _, short = name.rpartition(".")
             message = "\n".join([found["message"] or "", *lines[i + 1 :]])
-            return {"type": short, "module": module or "builtins", "message": message, "line": None}
+            return RaisedError(short, module or "builtins", message, None)
     return None
 
 
-def refusal(record: dict, directive, snippet: str, root: Path) -> Optional[str]:
+def refusal(record: dict, directive, snippet: str, root: Path, hashes=file_hash) -> Optional[str]:
     """Why the record may not be shown beside this fence's output; None if it may."""
-    if not is_current(record, snippet, root):
+    if not is_current(record, snippet, root, hashes):
         return "it came from an older version of the snippet"
     error = error_of(record)
     status = record.get("status", 1 if error else 0)
@@ -128,26 +129,28 @@ class Shown:
         return self.record["output"]
 
 
-def for_fence(settings, job, root: Path) -> list[Shown]:
+def for_fence(settings, job, hashes=file_hash) -> list[Shown]:
     """The records of the other devices for ``job``, each judged."""
-    if not settings.records:
+    folder = settings.path("records")
+    if folder is None:
         return []
     found = []
     for device in devices.recorded(settings.device):
-        record = load(settings.records, device.name, job.file)
+        record = load(str(folder), device.name, job.file)
         if record is not None:
-            found.append(Shown(device, record, refusal(record, job.directive, job.file, root)))
+            found.append(Shown(device, record, refusal(record, job.directive, job.file, settings.base, hashes)))
     return found
 
 
-def _site_jobs(docs: str, snippets: str):
-    resolve = fences.resolver(snippets)
-    return [job for page in fences.site_pages(docs) for job in fences.page_jobs(page, resolve)]
+def site_jobs(settings) -> list:
+    """Every exec fence of the site's pages (``docs_dir``, snippets under ``snippets``)."""
+    resolve = fences.resolver(settings.path("snippets"))
+    return [job for page in fences.site_pages(settings.path("docs_dir")) for job in fences.page_jobs(page, resolve)]
 
 
-def record_all(jobs, folder: str, device: devices.Device, root: Path, timeout: float) -> int:
-    """Run every job on ``device`` and record it; 0 if every one recorded, 1 if any failed,
-    2 if this machine has no such device."""
+def record_all(settings, device: devices.Device) -> int:
+    """Run every snippet of the site on ``device`` and record it; 0 if every one recorded,
+    1 if any failed, 2 if this machine has no such device."""
     import torch
 
     from docexec.run import client
@@ -155,43 +158,46 @@ def record_all(jobs, folder: str, device: devices.Device, root: Path, timeout: f
     if not device.available(torch):
         print(f"no {device.label} device here: run this on a machine that has one", file=sys.stderr)
         return 2
-    pool = client.get_pool(str(root), device.name, client.default_lanes(), 1_000_000)
-    futures = [(job, pool.submit(job.file, job.path, job.directive.timeout or timeout)) for job in jobs]
+    jobs, root, folder = site_jobs(settings), settings.base, str(settings.path("records"))
+    pool = client.get_pool(dataclasses.replace(settings, device=device.name, keep_warm=False))
+    futures = [(job, pool.submit(job.file, job.title, settings.timeout_for(job.directive))) for job in jobs]
     made = {"torch": torch.__version__, "date": datetime.date.today().isoformat(), **device.describe(torch)}
     failed = []
     for job, future in futures:
         try:
             runs = future.result()
-            text = judge.judge(runs, job.directive, os.path.relpath(job.file))
+            text = judge.verdict(runs, job.directive, job.title).text
         except SnippetError as exc:
-            failed.append(f"{job.path}: {exc}")
-            print(f"FAILED {job.path}", flush=True)
+            failed.append(f"{job.title}: {exc}")
+            print(f"FAILED {job.title}", flush=True)
             continue
-        result = runs[0]["result"] or {}
+        error = runs[0].error
         entry = {
-            "snippet": job.path, "output": text, **made, "status": runs[0]["status"], "error": result.get("error"),
+            "snippet": job.title, "output": text, **made, "status": runs[0].status,
+            "error": dataclasses.asdict(error) if error else None,
             "key": key_for_runs(job.file, device.name, runs, root),
         }
         target = record_path(folder, device.name, job.file)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(entry, indent=1, sort_keys=True) + "\n")
-        print(f"recorded {job.path}", flush=True)
+        print(f"recorded {job.title}", flush=True)
     print(f"{len(jobs) - len(failed)} of {len(jobs)} snippets recorded on {device.label}")
     if failed:
         print("failed:\n" + "\n\n".join(failed))
     return 1 if failed else 0
 
 
-def check_all(jobs, folder: str, device: devices.Device, root: Path) -> int:
+def check_all(settings, device: devices.Device) -> int:
+    jobs, root, folder = site_jobs(settings), settings.base, str(settings.path("records"))
     stale, refused, missing = [], [], []
     for job in jobs:
         record = load(folder, device.name, job.file)
         if record is None:
-            missing.append(job.path)
+            missing.append(job.title)
         elif not is_current(record, job.file, root):
-            stale.append(job.path)
+            stale.append(job.title)
         elif (why := refusal(record, job.directive, job.file, root)) is not None:
-            refused.append(f"{job.path}: {why}")
+            refused.append(f"{job.title}: {why}")
     for path in stale:
         print(f"stale: {path}")
     for line in refused:
@@ -202,16 +208,14 @@ def check_all(jobs, folder: str, device: devices.Device, root: Path) -> int:
 
 
 def main(argv=None) -> int:
+    from docexec.settings import Settings
+
     parser = argparse.ArgumentParser(description="Record or check the outputs of a device the build machine lacks.")
     parser.add_argument("--check", action="store_true", help="list stale, refused and missing records; exit 1 if any")
     parser.add_argument("--device", default="cuda", choices=[d for d in devices.DEVICES if d != "cpu"])
-    parser.add_argument("--docs", default="docs")
-    parser.add_argument("--snippets", default="snippets")
-    parser.add_argument("--records", default="recorded")
-    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--config", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)")
     args = parser.parse_args(argv)
-    jobs = _site_jobs(args.docs, args.snippets)
-    root, device = Path.cwd(), devices.get(args.device)
-    if args.check:
-        return check_all(jobs, args.records, device, root)
-    return record_all(jobs, args.records, device, root, args.timeout)
+    settings = Settings.from_mkdocs_yml(args.config)
+    settings = dataclasses.replace(settings, docs_dir=settings.docs_dir or "docs", records=settings.records or "recorded")
+    device = devices.get(args.device)
+    return check_all(settings, device) if args.check else record_all(settings, device)

@@ -1,5 +1,8 @@
 """Turn a judged output into what the page shows: an output block, figures, other devices' tabs.
 
+``fence_output`` is the one entry point: the fence's ``output=`` mode picks its renderer
+from ``OUTPUT_MODES`` (as markdown-exec's formatter table does), and figures follow.
+
 The output block is HTML written here and handed to Python-Markdown's stash, not a
 Markdown fence: no later Markdown step may touch it, so spaces, blank lines and
 tabs stay as the terminal showed them (a fence would lose whitespace-only lines and
@@ -12,11 +15,26 @@ from __future__ import annotations
 import base64
 import html
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from docexec import paths
 
 Stash = Callable[[str], str]  # md.htmlStash.store: HTML in, placeholder out
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where and beside what an output goes: the page's stash, the fence's indent, the
+    build's device and torch (``CPU · torch 2.13.0``), the other devices' records
+    (``records.Shown``) and their notes."""
+
+    stash: Stash
+    indent: str = ""
+    built: str = ""
+    torch: str = ""
+    records: tuple = ()
+    notes: dict | None = None
 
 
 def output_block(text: str, title: str, stash: Stash, indent: str = "") -> list[str]:
@@ -105,11 +123,34 @@ def _one_line(text: str) -> str:
     return " ".join(text.split()).rstrip(".")
 
 
-def error_block(message: str, stash: Stash, indent: str = "") -> list[str]:
-    """A snippet that would stop ``mkdocs build``, shown on its page (``mkdocs serve``)."""
+def error_block(message: str, stash: Stash, indent: str = "", title: str = "This snippet may not be published") -> list[str]:
+    """Why a snippet (or a page) may not be published, shown where it would be: under
+    ``mkdocs serve`` the rest of the site keeps working; ``mkdocs build`` fails at its end."""
     block = (
         '<div class="admonition failure docexec-error"><p class="admonition-title">'
-        "This snippet failed: mkdocs build stops here</p>"
+        f"{html.escape(title)}</p>"
         f"<pre><code>{html.escape(message, quote=False)}</code></pre></div>"
     )
     return ["", f"{indent}{stash(block)}", ""]
+
+
+def _text(verdict, directive, place: Place) -> list[str]:
+    label = f"Output (raises {directive.raises})" if directive.raises else "Output"
+    return with_records(verdict.text, label, place.built, place.torch, list(place.records), place.notes or {},
+                        place.stash, place.indent)
+
+
+def _mermaid(verdict, directive, place: Place) -> list[str]:
+    return mermaid(verdict.text, place.indent)
+
+
+def _nothing(verdict, directive, place: Place) -> list[str]:
+    return []
+
+
+OUTPUT_MODES = {"text": _text, "mermaid": _mermaid, "none": _nothing}  # directive.OUTPUTS, each with its renderer
+
+
+def fence_output(verdict, directive, place: Place) -> list[str]:
+    """What goes under an exec fence's code: its output as ``output=`` says, then its figures."""
+    return OUTPUT_MODES[directive.output](verdict, directive, place) + figures(verdict.figures, directive.alt or "", place.indent)

@@ -2,20 +2,19 @@
 
 A page holding the line ``<!-- docexec:report -->`` gets a table of every exec fence
 on every page: page, snippet, device, run time, peak memory, and whether this build
-ran it or took it from the cache. Building the table obtains and judges a result for
-each one, so a snippet shown with no valid result fails the build here too. A
-one-line summary goes to stderr. It reads the build's ``Session``: no extension.
+ran it, took it from the cache, or may not publish it. A one-line summary goes to
+stderr. It reads the build's ``Session``: no extension.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 from docexec import devices, judge, records
 from docexec.cache import torch_version
+from docexec.errors import PageError, SnippetError
 
-MARKER = "<!-- docexec:report -->"
+REPORT_MARKER = "<!-- docexec:report -->"
 
 
 def _memory(peak: dict) -> str:
@@ -26,26 +25,40 @@ def _memory(peak: dict) -> str:
     return ", ".join(parts)
 
 
-def render(session, resolve) -> list[str]:
+def table(session, resolve) -> list[str]:
+    """The report's Markdown: a summary line, notes on records, and one row per snippet.
+    A snippet that may not be published is listed as such (its page shows why)."""
     settings = session.settings
     if not settings.execute:
         return ["*Snippet execution is switched off for this build (`DOCEXEC_EXECUTE=0`).*"]
-    rows, ran, total_time, refused, other_torch = [], 0, 0.0, [], []
+    rows, ran, total_time, refused, other_torch, failing = [], 0, 0.0, [], [], []
+    docs = settings.path("docs_dir")
     for page in session.site_pages():
-        for job in session.page_jobs(page, resolve):
+        link = page.relative_to(docs).as_posix()
+        try:
+            jobs = session.page_jobs(page, resolve)
+        except PageError as exc:
+            failing.append(f"[{link}](../{link})")
+            rows.append(f"| [{link}](../{link}) | | | | | **cannot be built**: {_cell(str(exc))} |")
+            continue
+        for job in jobs:
             record = session.obtain(job)
-            judge.judge(record.runs, job.directive, os.path.relpath(job.file))  # raises if it may not be shown
+            try:
+                judge.verdict(record.runs, job.directive, job.title)
+                state = "cache" if record.cached else "ran"
+            except SnippetError as exc:
+                failing.append(f"`{job.title}`")
+                state = f"**may not be published**: {_cell(str(exc))}"
             ran += not record.cached
             total_time += record.duration
-            for item in records.for_fence(settings, job, session.root):
+            for item in records.for_fence(settings, job, session.hashes):
                 if item.refused:
-                    refused.append(f"`{job.path}` ({item.device.label}: {item.refused.split(':')[0]})")
+                    refused.append(f"`{job.title}` ({item.device.label}: {item.refused.split(':')[0]})")
                 elif item.record["torch"].split("+")[0] != torch_version().split("+")[0]:
-                    other_torch.append(f"`{job.path}` ({item.device.tab(item.record)})")
-            link = os.path.relpath(page, settings.docs_dir).replace(os.sep, "/")
+                    other_torch.append(f"`{job.title}` ({item.device.tab(item.record)})")
             rows.append(
-                f"| [{link}](../{link}) | `{job.path}` | {settings.device} | {record.duration * 1000:.0f} ms "
-                f"| {_memory(record.peak)} | {'cache' if record.cached else 'ran'} |"
+                f"| [{link}](../{link}) | `{job.title}` | {settings.device} | {record.duration * 1000:.0f} ms "
+                f"| {_memory(record.peak)} | {state} |"
             )
     summary = (
         f"{len(rows)} snippets on {settings.device}: {ran} ran in this build, {len(rows) - ran} from the cache; "
@@ -53,6 +66,8 @@ def render(session, resolve) -> list[str]:
     )
     print(f"docexec: {summary}", file=sys.stderr)
     notes = []
+    if failing:
+        notes += [f"**May not be published** (each page shows why): {', '.join(failing)}.", ""]
     if refused:
         print(f"docexec: {len(refused)} recorded outputs not shown: {', '.join(refused)}", file=sys.stderr)
         notes += [f"**Recorded outputs not shown** on their pages: {', '.join(refused)}.", ""]
@@ -66,3 +81,9 @@ def render(session, resolve) -> list[str]:
         "| --- | --- | --- | ---: | ---: | --- |",
         *rows,
     ]
+
+
+def _cell(message: str) -> str:
+    """The first line of a message, safe in a Markdown table cell."""
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    return first.replace("|", "\\|").replace("`", "'")[:200]

@@ -23,7 +23,7 @@ def _visible(text: str) -> str:
     return CONTROL.sub(lambda m: chr(0x2421) if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), text)
 
 
-def render(raw: str) -> str:
+def screen(raw: str) -> str:
     """``raw`` as a terminal of unlimited width and height would show it."""
     lines: list[list[str]] = [[]]
     row = col = 0

@@ -18,12 +18,13 @@ import pytest
 import torch
 
 from docexec import cache as docexec_cache
+from docexec.settings import Settings
 from docexec.notebooks import execute, generate
 
 pytestmark = pytest.mark.notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED = generate.expected(ROOT)  # docs/notebooks/<page>.ipynb -> text, from docs/*.md and snippets/
+GENERATED = generate.expected(generate.settings_for(ROOT))  # docs/notebooks/<page>.ipynb -> text, from docs/*.md and snippets/
 NOTEBOOK_PAGES = sorted((ROOT / "docs").glob("*.ipynb"))
 DEVICES = [
     "cpu",
@@ -67,7 +68,7 @@ def test_page_notebook_runs(path, device, tmp_path):
 
 def test_committed_notebooks_are_current():
     """The download buttons and Colab links open docs/notebooks/<page>.ipynb: it must match its page."""
-    stale = generate.stale(ROOT)
+    stale = generate.stale(generate.settings_for(ROOT))
     assert not stale, "out of date (run `python -m docexec.notebooks`): " + ", ".join(stale)
 
 
@@ -77,7 +78,7 @@ def train_runs():
     runs = []
     for _ in range(2):
         nb = nbformat.read(ROOT / "docs" / "train_tiny_network.ipynb", as_version=4)
-        execute.run(nb, ROOT / "docs" / "train_tiny_network.ipynb", "cpu")
+        execute.run(nb, ROOT / "docs" / "train_tiny_network.ipynb", "cpu", timeout=300)
         runs.append(nbformat.writes(nb))
     return runs
 
@@ -112,18 +113,21 @@ def tiny(*sources: str) -> str:
     return nbformat.writes(nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernelspec}))
 
 
-def test_execute_cached_fails_naming_notebook_cell_and_exception(tmp_path):
+SETTINGS = Settings(timeout=60)
+
+
+def test_execute_fails_naming_notebook_cell_and_exception(tmp_path):
     src = tmp_path / "tiny.ipynb"
     src.write_text(tiny("x = 1", "1 / 0"))
     with pytest.raises(execute.NotebookError, match=r"tiny\.ipynb: cell 2 .*'1 / 0'.* raised ZeroDivisionError"):
-        execute.execute_cached(src, tmp_path / "cache")
+        execute.execute(src, tmp_path / "cache", SETTINGS)
     assert not list((tmp_path / "cache").glob("*.ipynb")), "a failed run is not cached"
 
 
-def test_execute_cached_reuses_and_replaces_its_copy(tmp_path, monkeypatch):
+def test_execute_reuses_and_replaces_its_copy(tmp_path, monkeypatch):
     src, cache = tmp_path / "tiny.ipynb", tmp_path / "cache"
     src.write_text(tiny("x = 1", "import os; print(repr(os.environ['CUDA_VISIBLE_DEVICES']))"))
-    first = execute.execute_cached(src, cache)
+    first = execute.execute(src, cache, SETTINGS)
     assert nbformat.read(first, as_version=4).cells[2].outputs[0].text == "''\n"  # CUDA hidden on cpu
 
     def no_run(*args, **kwargs):
@@ -131,10 +135,10 @@ def test_execute_cached_reuses_and_replaces_its_copy(tmp_path, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr(execute, "run", no_run)
-        assert execute.execute_cached(src, cache) == first  # warm: not run again
+        assert execute.execute(src, cache, SETTINGS) == first  # warm: not run again
 
     src.write_text(tiny("x = 2", "print(x)"))
-    second = execute.execute_cached(src, cache)
+    second = execute.execute(src, cache, SETTINGS)
     assert second != first
     assert sorted(cache.iterdir()) == [Path(second)]  # the old copy is gone
 
@@ -152,7 +156,7 @@ def test_the_notebook_key_is_a_snippet_key_and_every_part_of_it_counts(tmp_path,
     src.write_text(tiny("x = 1"))
     assert execute.cache_key(src) == docexec_cache.make_key(str(src), "cpu", [], tmp_path)
     assert execute.cache_key(src)["deps"] == {}
-    named = execute.cached_path(src, cache_dir)
+    named = execute.executed_path(src, cache_dir)
     assert named == cache_dir / f"tiny-cpu-{docexec_cache.key_digest(execute.cache_key(src))}.ipynb"
 
     def digest(device: str = "cpu") -> str:

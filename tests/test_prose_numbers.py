@@ -2,7 +2,7 @@
 
 The convention, for every page in docs/*.md:
 
-- After an ``exec`` fence (read as the build reads it: ``docexec.fences.scan``),
+- After an ``exec`` fence (read as the build reads it: ``docexec.fences.walk``),
   the prose up to the next fence or heading talks
   about that fence's output. In that stretch, an inline code span that holds
   only a number (``-2.0``, ``1.02``, ``12``; a Unicode minus ``−`` counts as
@@ -21,7 +21,7 @@ that some prose quotes are run, two at a time.
 
 The page also shows each snippet's recorded CUDA output beside the CPU one
 (``recorded/cuda/<page>/<snippet>.json``, field ``output``) while that record is
-current (``docexec.cuda_records.is_current``). A quote must then hold for what
+current (``docexec.records.is_current``). A quote must then hold for what
 the reader sees on both sides:
 
 - a number in both outputs, or in the CPU output where no current record is
@@ -56,11 +56,11 @@ from pathlib import Path
 
 import pytest
 
-from docexec import cuda_records, directive, fences
+from docexec import fences, records
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SNIPPETS = ROOT / "docs", ROOT / "snippets"
-RECORDS = ROOT / "recorded" / "cuda"
+RECORDS = ROOT / "recorded"  # <device>/<page>/<snippet>.json
 
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
@@ -91,20 +91,23 @@ resolve = fences.resolver(SNIPPETS)  # an include's file, as the site's pymdownx
 
 def exec_fences(text: str, resolve=resolve) -> list[fences.Job]:
     """The page's exec fences, as the build reads them (a page the build rejects fails here too)."""
-    return fences.scan(text.splitlines(), resolve)[1]
+    return fences.mark_outputs(text.splitlines(), resolve)[1]
 
 
 def quotes_in(page: str, text: str, resolve=resolve) -> list[Quote]:
     """Every number-only code span in the prose that follows an exec fence."""
     lines = text.splitlines()
+    blocks = list(fences.walk(lines, resolve))  # as the build reads the page
     found: list[Quote] = []
-    for job in exec_fences(text, resolve):
-        opening = job.line - 1
-        start = directive.closing_line(lines, opening, directive.FENCE.match(lines[opening])["fence"]) + 1
-        i = start
-        while i < len(lines) and not (directive.FENCE.match(lines[i]) or HEADING.match(lines[i])):
-            i += 1
-        snippet = job.path  # the include, as written: page/file.py
+    for index, fence in enumerate(blocks):
+        if not isinstance(fence, fences.Fence) or fence.job is None:
+            continue
+        start = i = fence.end + 1
+        for block in blocks[index + 1 :]:
+            if isinstance(block, fences.Fence) or HEADING.match(block[1]):
+                break
+            i = block[0] + 1
+        snippet = fence.job.title  # the include, as written: page/file.py
         prose = "\n".join(lines[start:i])
         for span in CODE_SPAN.finditer(prose):
             number = QUOTE.fullmatch(normalise(span.group(2)))
@@ -187,8 +190,8 @@ def outputs() -> dict[str, str]:
 @cache
 def cuda_output(snippet: str) -> str | None:
     """The CUDA output the page shows beside the CPU one: None without a current record."""
-    record = cuda_records.load(str(RECORDS), snippet)
-    if record is None or not cuda_records.is_current(record, str(SNIPPETS / snippet), ROOT):
+    record = records.load(str(RECORDS), "cuda", str(SNIPPETS / snippet))
+    if record is None or not records.is_current(record, str(SNIPPETS / snippet), ROOT):
         return None
     return record["output"]
 

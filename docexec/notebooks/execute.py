@@ -2,10 +2,11 @@
 
 The guarantees are those of the ``exec`` fences on Markdown pages: a cell that
 raises fails the build (unless it is tagged ``raises-exception``), a cell that
-runs past ``timeout`` seconds fails it, the run is on the CPU with CUDA hidden,
-and a warm build does not run the notebook again. The executed copy is cached
-as ``cache_dir/<name>-<device>-<digest>.ipynb`` (older copies of the same notebook
-and device are deleted when a new one is written), where the digest is a sha256
+runs past the ``timeout`` setting fails it, the run is on the build's device (the CPU
+with CUDA hidden), and a warm build does not run the notebook again. The executed copy
+is cached as ``<cache_dir>/notebooks/<name>-<device>-<digest>.ipynb`` (older copies of
+the same notebook and device are deleted when a new one is written); with the cache
+off (``cache_dir: ""``) it goes to a temporary folder of the build. The digest is a sha256
 of the notebook's key. That key is a snippet's (``cache.make_key``, with no deps),
 so it covers everything that can change the outputs:
 
@@ -16,8 +17,7 @@ so it covers everything that can change the outputs:
   change to how notebooks run invalidates old results,
 - the device.
 
-No MkDocs here: ``docexec/mkdocs_hooks.py`` calls ``execute_cached``; the tests
-call it too.
+No MkDocs here: ``docexec/mkdocs_plugin.py`` calls ``execute``; the tests call it too.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from docexec import devices
 from docexec.cache import key_digest, make_key
 from docexec.run.client import passive_openmp
 
-TIMEOUT = 300  # seconds per cell
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -50,23 +49,30 @@ def cache_key(src_path: str | os.PathLike, device: str = "cpu") -> dict:
     return make_key(str(src_path), device, [], Path(src_path).parent)
 
 
-def cached_path(src_path: str | os.PathLike, cache_dir: str | os.PathLike, device: str = "cpu") -> Path:
-    """Where the executed copy of ``src_path`` as it is now lives (or will, once run):
-    named by the digest of its key."""
-    return Path(cache_dir) / f"{Path(src_path).stem}-{device}-{key_digest(cache_key(src_path, device))}.ipynb"
+def executed_path(src_path: str | os.PathLike, folder: str | os.PathLike, device: str = "cpu") -> Path:
+    """Where the executed copy of ``src_path`` as it is now lives in ``folder`` (or will,
+    once run): named by the digest of its key."""
+    return Path(folder) / f"{Path(src_path).stem}-{device}-{key_digest(cache_key(src_path, device))}.ipynb"
 
 
-def execute_cached(src_path: str | os.PathLike, cache_dir: str | os.PathLike, device: str = "cpu") -> str:
-    """The path of the executed copy of ``src_path``: from the cache, or run now.
+def cache_folder(settings) -> Path | None:
+    """``<cache_dir>/notebooks``; None when the cache is off (``cache_dir: ""``)."""
+    cache = settings.path("cache_dir")
+    return cache / "notebooks" if cache else None
 
-    Raises NotebookError when a cell fails (the notebook is not cached then).
+
+def execute(src_path: str | os.PathLike, folder: str | os.PathLike, settings) -> str:
+    """The path of the executed copy of ``src_path`` in ``folder``: there already (the
+    cache), or run now (each cell may take ``settings.timeout`` seconds) and written there.
+
+    Raises NotebookError when a cell fails (nothing is written then).
     """
-    target = cached_path(src_path, cache_dir, device)
-    prefix = f"{Path(src_path).stem}-{device}-"
+    target = executed_path(src_path, folder, settings.device)
+    prefix = f"{Path(src_path).stem}-{settings.device}-"
     if target.is_file():
         return str(target)
     nb = nbformat.read(src_path, as_version=4)
-    run(nb, src_path, device)
+    run(nb, src_path, settings.device, timeout=settings.timeout)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False) as tmp:
         nbformat.write(nb, tmp)
@@ -77,7 +83,7 @@ def execute_cached(src_path: str | os.PathLike, cache_dir: str | os.PathLike, de
     return str(target)
 
 
-def run(nb, src_path, device: str = "cpu", *, timeout: float = TIMEOUT, allow_errors: bool = False) -> None:
+def run(nb, src_path, device: str = "cpu", *, timeout: float, allow_errors: bool = False) -> None:
     """Execute ``nb`` in place in a python3 kernel (the running interpreter's, as
     jupyter_client starts the spec's ``python`` with ``sys.executable``), in the
     notebook's folder. With ``allow_errors`` errors are recorded in the outputs.

@@ -41,32 +41,28 @@ from docexec import directive, fences
 from docexec.cache import torch_version
 from docexec.settings import Settings
 
-INCLUDE = fences.INCLUDE
 MACHINERY = re.compile(r"^[ \t]*-{1,}8<-{1,}")  # any pymdownx.snippets line (include or block marker)
 ADMONITION = re.compile(
     r'^(?:!!!|\?\?\?\+?)[ \t]+(?P<kinds>[\w-]+(?:[ \t]+[\w-]+)*)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$'
 )
 TAB = re.compile(r'^===[+!]*[ \t]+"(?P<title>[^"]*)"[ \t]*$')
 LINK = re.compile(r"(?<=\]\()(?P<target>[^)\s:]+?)(?=[ )])")  # relative [text](target) links
-FOLDER = "docs/notebooks"  # the generated notebooks: committed, and published with the site
+FOLDER = "notebooks"  # the generated notebooks, in docs_dir: committed, and published with the site
 GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/(?P<owner>[^/]+)/(?P<repo>[^/#?]+?)(?:\.git)?/?$")
 
 
-def page_name(lines: list[str]) -> Optional[str]:
-    """The page's name, from its includes (``docs/<page>.md`` includes only ``<page>/...``).
+def page_name(jobs: list[fences.Job]) -> Optional[str]:
+    """The page's name, from its exec fences (``docs/<page>.md`` runs only ``<page>/...``).
 
-    None for a page without exec fences, or whose includes sit in no folder (pages
-    outside the site's layout, as in tests). A page that includes files of several
-    folders is an error: its notebook would have no name.
+    None for a page without exec fences, or whose snippets sit in no folder (pages
+    outside the site's layout, as in tests). A page that runs files of several folders
+    is an error: its notebook would have no name.
     """
-    targets = [m["target"] for line in lines if (m := INCLUDE.match(line)) and not m["target"].startswith(";")]
-    folders = {target.split("/")[0] for target in targets if "/" in target}
-    if not any(directive.is_exec(m["info"]) for line in lines if (m := directive.FENCE.match(line))):
-        return None
+    folders = {job.title.split("/")[0] for job in jobs if "/" in job.title}
     if not folders:
         return None
     if len(folders) != 1:
-        raise ValueError(f"cannot name the notebook: the page includes files of {sorted(folders) or 'no folder'}")
+        raise ValueError(f"cannot name the notebook: the page runs files of {sorted(folders)}")
     return folders.pop()
 
 
@@ -77,10 +73,11 @@ def page_to_notebook(lines: list[str], resolve: fences.Resolve, settings: Settin
     With ``settings.site_url``, relative links (``backward.md#x``, ``#x``) point to the
     published site instead, since they lead nowhere inside a notebook.
     """
-    name = page_name(lines)
+    items = _items(list(lines), resolve)
+    name = page_name([meta["job"] for kind, _, meta in items if kind == "code"])
     if name is None:
         raise ValueError("the page has no exec fences; there is nothing to run")
-    items = _items(list(lines), resolve)
+    items = [(kind, text, {k: v for k, v in meta.items() if k != "job"}) for kind, text, meta in items]
     site_url = settings.site_url
     if site_url:
         base = site_url.rstrip("/") + "/"
@@ -123,12 +120,13 @@ def colab_url(repo_url: Optional[str], path: str, branch: str = "main") -> Optio
     return f"https://colab.research.google.com/github/{match['owner']}/{match['repo']}/blob/{branch}/{path}"
 
 
-def download_lines(name: str, repo_url: Optional[str] = None) -> list[str]:
+def download_lines(name: str, repo_url: Optional[str] = None, docs_dir: str = "docs") -> list[str]:
     """Markdown to put under the page's H1: "Download notebook" (the page's notebook, a
     file of the site) and, for a GitHub repository, "Open in Colab" on the committed
-    copy. Needs attr_list. The link is relative to ``docs/``, so MkDocs checks it."""
-    links = [f'[Download notebook](notebooks/{name}.ipynb){{ .md-button download="{name}.ipynb" }}']
-    colab = colab_url(repo_url, f"{FOLDER}/{name}.ipynb")
+    copy (``<docs_dir>/notebooks/`` in the repository). Needs attr_list. The link is
+    relative to the docs folder, so MkDocs checks it."""
+    links = [f'[Download notebook]({FOLDER}/{name}.ipynb){{ .md-button download="{name}.ipynb" }}']
+    colab = colab_url(repo_url, f"{docs_dir}/{FOLDER}/{name}.ipynb")
     if colab:
         links.append(f"[Open in Colab]({colab}){{ .md-button }}")
     return ["", " ".join(links), ""]
@@ -148,7 +146,7 @@ def insert_under_h1(lines: list[str], extra: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if line.startswith("# "):
             return [*lines[: index + 1], *extra, *lines[index + 1 :]]
-        if directive.FENCE.match(line):
+        if fences.FENCE.match(line):
             break
     return [*extra, *lines]
 
@@ -162,11 +160,10 @@ def _items(lines: list[str], resolve: fences.Resolve) -> list[tuple[str, str, di
     i = 0
     while i < len(lines):
         line = lines[i]
-        opened = directive.FENCE.match(line)
-        if opened:
-            end = directive.closing_line(lines, i, opened["fence"])
-            items.extend(_fence(lines[i : end + 1], opened, resolve, i))
-            i = end + 1
+        if fences.FENCE.match(line):
+            fence = next(fences.walk(lines[i:], resolve))  # the one lexer: this fence, checked
+            items.extend(_fence(fence, lines[i : i + fence.end + 1]))
+            i += fence.end + 1
             continue
         block = ADMONITION.match(line) or TAB.match(line)
         if block:
@@ -189,19 +186,18 @@ def _public_torch() -> str:
     return torch_version().split("+")[0]
 
 
-def _fence(block: list[str], opened, resolve: fences.Resolve, start: int) -> list[tuple[str, str, dict]]:
-    info = opened["info"]
-    if not directive.is_python(info):
+def _fence(fence: fences.Fence, block: list[str]) -> list[tuple[str, str, dict]]:
+    if not directive.is_python(fence.info):
         return [("md", line, {}) for line in block]
-    if not directive.is_exec(info):
+    if fence.job is None:
         return []  # a section of a file: not runnable alone
-    target, path, parsed = fences.exec_target(block[1:-1], info, start + 1, resolve)  # the extension's rules
-    source = fences.whole_file(Path(path).read_text(encoding="utf-8"))  # as the page shows it
-    meta: dict = {"snippet": target}
-    if parsed.raises:
-        meta["raises"], meta["match"] = parsed.raises, parsed.match
-    if parsed.output != "text":
-        meta["output"] = parsed.output
+    job = fence.job
+    source = fences.whole_file(Path(job.file).read_text(encoding="utf-8"))  # as the page shows it
+    meta: dict = {"snippet": job.title, "job": job}
+    if job.directive.raises:
+        meta["raises"], meta["match"] = job.directive.raises, job.directive.match
+    if job.directive.output != "text":
+        meta["output"] = job.directive.output
     return [("code", source.rstrip("\n"), meta)]
 
 
@@ -289,40 +285,50 @@ def _header(name: str, title: Optional[str], settings: Settings) -> str:
 # -- command line -------------------------------------------------------------
 
 
-def expected(root: Path, settings: Optional[Settings] = None) -> dict[str, str]:
-    """``docs/notebooks/<page>.ipynb`` (relative to ``root``) -> its text, for every page with exec fences.
-    ``settings``: the docexec block of ``root/mkdocs.yml`` unless given."""
-    resolve = fences.resolver(root / "snippets")
-    if settings is None:
-        settings = Settings.from_mkdocs_yml(root / "mkdocs.yml")
-
+def expected(settings: Settings) -> dict[str, str]:
+    """``docs/notebooks/<page>.ipynb`` (relative to ``settings.root``) -> its text, for every
+    page of ``settings.docs_dir`` with exec fences."""
+    docs = settings.path("docs_dir")
+    resolve = fences.resolver(settings.path("snippets"))
     out: dict[str, str] = {}
-    for page in sorted((root / "docs").glob("*.md")):
-        lines = page.read_text(encoding="utf-8").split("\n")
+    for page in sorted(docs.glob("*.md")):
         try:
-            name = page_name(lines)
+            name = page_name(fences.page_jobs(page, resolve))
             if name is None:
                 continue
             if name != page.stem:
                 raise ValueError(f"it includes files of snippets/{name}/, not snippets/{page.stem}/")
-            out[f"{FOLDER}/{name}.ipynb"] = dumps(page_to_notebook(lines, resolve, settings))
-        except ValueError as exc:
-            raise ValueError(f"docs/{page.name}: {exc}") from None
+            out[f"{_folder(settings)}/{name}.ipynb"] = dumps(page_to_notebook(page.read_text(encoding="utf-8").split("\n"), resolve, settings))
+        except (ValueError, fences.PageError) as exc:
+            raise ValueError(f"{page.relative_to(settings.base)}: {exc}") from None
     return out
 
 
-def stale(root: Path, settings: Optional[Settings] = None) -> list[str]:
+def _folder(settings: Settings) -> str:
+    """Where the notebooks go, relative to the root: ``<docs_dir>/notebooks``."""
+    return (settings.path("docs_dir") / FOLDER).relative_to(settings.base).as_posix()
+
+
+def stale(settings: Settings) -> list[str]:
     """The notebooks that are missing, out of date, or left over from a deleted page."""
-    wanted = expected(root, settings)
+    wanted, root, folder = expected(settings), settings.base, _folder(settings)
     problems = [
         f"{path} (missing)" if not (root / path).is_file() else f"{path} (stale)"
         for path, text in wanted.items()
         if not (root / path).is_file() or (root / path).read_text(encoding="utf-8") != text
     ]
-    for path in sorted((root / FOLDER).glob("*.ipynb")):
-        if f"{FOLDER}/{path.name}" not in wanted:
-            problems.append(f"{FOLDER}/{path.name} (no page docs/{path.stem}.md with exec fences)")
+    for path in sorted((root / folder).glob("*.ipynb")):
+        if f"{folder}/{path.name}" not in wanted:
+            problems.append(f"{folder}/{path.name} (no page {path.stem}.md with exec fences)")
     return problems
+
+
+def settings_for(root: Path, site_url: Optional[str] = None) -> Settings:
+    """The settings of ``root/mkdocs.yml`` (pages in ``docs`` unless it says otherwise), with
+    ``site_url`` when given."""
+    settings = Settings.from_mkdocs_yml(root / "mkdocs.yml")
+    return dataclasses.replace(settings, docs_dir=settings.docs_dir or "docs",
+                               site_url=site_url if site_url is not None else settings.site_url)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -331,26 +337,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
     parser.add_argument("--site-url", default=None, help="point relative links to this published site")
     args = parser.parse_args(argv)
-    settings = Settings.from_mkdocs_yml(args.root / "mkdocs.yml")
-    if args.site_url:
-        settings = dataclasses.replace(settings, site_url=args.site_url)
+    settings = settings_for(args.root, args.site_url)
     if args.check:
-        problems = stale(args.root, settings)
+        problems = stale(settings)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
             print("regenerate them with: python -m docexec.notebooks", file=sys.stderr)
         return 1 if problems else 0
-    wanted = expected(args.root, settings)
-    (args.root / FOLDER).mkdir(parents=True, exist_ok=True)
+    wanted, root, folder = expected(settings), settings.base, _folder(settings)
+    (root / folder).mkdir(parents=True, exist_ok=True)
     for path, text in wanted.items():
-        target = args.root / path
+        target = root / path
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
-    for target in sorted((args.root / FOLDER).glob("*.ipynb")):
-        if f"{FOLDER}/{target.name}" not in wanted:
+    for target in sorted((root / folder).glob("*.ipynb")):
+        if f"{folder}/{target.name}" not in wanted:
             target.unlink()
-            print(f"removed {FOLDER}/{target.name} (its page has no exec fences)")
+            print(f"removed {folder}/{target.name} (its page has no exec fences)")
     return 0
-

@@ -18,8 +18,8 @@ before the program runs, so nothing of the executor is visible to it:
   status as Python does, then non-daemon threads are joined and ``atexit`` handlers
   run, in the interpreter's order, before the streams are flushed.
 
-The result (exit status, the error's type and line, figures, files read, memory)
-goes to the worker on a pipe; what the program printed went to the terminal.
+Its report (the error's type, message and line, figures, files read, memory) goes to
+the worker on a pipe; what the program printed went to the terminal.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ HERE = os.path.abspath(__file__)
 PR_SET_PDEATHSIG = 1
 
 
-class Pristine:
+class FreshInterpreter:
     """What a new interpreter has after ``import torch``, taken by the worker before it
     imports anything else."""
 
@@ -85,9 +85,9 @@ class Reveal:
     and the filters count as changed, as after a first import. The module asked for is
     handed to the import system by this loader, so it is not executed again."""
 
-    def __init__(self, stash: dict, pristine: Pristine):
+    def __init__(self, stash: dict, fresh: FreshInterpreter):
         self.stash = stash  # this fork's own copy of the worker's (copy-on-write): changing it is private
-        self.pristine = pristine
+        self.fresh = fresh
         self.specs: dict = {}
 
     def find_spec(self, name, path=None, target=None):
@@ -96,7 +96,7 @@ class Reveal:
         module = self.stash.pop(name)
         sys.modules.update(self.stash)
         self.stash.clear()
-        for item in reversed(self.pristine.extra_filters):
+        for item in reversed(self.fresh.extra_filters):
             if item not in warnings.filters:
                 warnings.filters.insert(0, item)
         warnings._filters_mutated()
@@ -146,13 +146,13 @@ def _close_other_fds(keep: int) -> None:
                 pass
 
 
-def _reset_interpreter(pristine: Pristine, script: str) -> None:
+def _reset_interpreter(fresh: FreshInterpreter, script: str) -> None:
     os.chdir(os.path.dirname(script))
     os.environ.clear()
-    os.environ.update(pristine.env)
+    os.environ.update(fresh.env)
     sys.argv = [script]
-    sys.path[:] = [os.path.dirname(script), *pristine.path]
-    for signum, handler in pristine.signals.items():
+    sys.path[:] = [os.path.dirname(script), *fresh.path]
+    for signum, handler in fresh.signals.items():
         if handler is not None and signal.getsignal(signum) is not handler:
             try:
                 signal.signal(signum, handler)
@@ -163,10 +163,10 @@ def _reset_interpreter(pristine: Pristine, script: str) -> None:
     # with an effect a program can see; measured, the worker's 15 handlers took 43 ms.
     atexit._clear()
     atexit.register(logging.shutdown)
-    warnings.filters[:] = pristine.filters
+    warnings.filters[:] = fresh.filters
     warnings.showwarning = warnings._showwarning_orig
     warnings._filters_mutated()
-    logging.root.handlers[:], level = pristine.root
+    logging.root.handlers[:], level = fresh.root
     if logging.root.level != level:  # setLevel clears every logger's cache: torch has hundreds,
         logging.root.setLevel(level)  # and in a fork each one written is a page copied (500 a run)
     random.seed()  # a new interpreter seeds its generators from the OS, and torch (2.13) does too
@@ -322,15 +322,15 @@ def _finish_interpreter() -> None:
             pass
 
 
-def run(request: dict, pristine: Pristine, tty: int, result_fd: int) -> None:
+def run(request: dict, fresh: FreshInterpreter, tty: int, result_fd: int) -> None:
     """Run ``request["script"]`` in this process (a fresh fork) and leave with its exit status."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # if the worker dies, so does this run
     script, scratch = request["script"], request["scratch"]
-    _terminal(tty, bool(pristine.env.get("PYTHONUNBUFFERED")))
+    _terminal(tty, bool(fresh.env.get("PYTHONUNBUFFERED")))
     _close_other_fds(result_fd)
     figures = Figures(os.path.join(scratch, "figures"))
-    backend_bases = pristine.hidden.get("matplotlib.backend_bases")
+    backend_bases = fresh.hidden.get("matplotlib.backend_bases")
     if backend_bases is not None:
         figures.install(backend_bases)
     else:
@@ -339,15 +339,15 @@ def run(request: dict, pristine: Pristine, tty: int, result_fd: int) -> None:
     # made when the program first uses the GPU, in this process, as in a new one; so not
     # torch.seed(), which would also queue the CPU seed for the GPU (and costs 2 ms a run).
     sys.modules["torch"].default_generator.seed()
-    if pristine.hidden:
-        sys.meta_path.insert(0, Reveal(pristine.hidden, pristine))
-    _reset_interpreter(pristine, script)
+    if fresh.hidden:
+        sys.meta_path.insert(0, Reveal(fresh.hidden, fresh))
+    _reset_interpreter(fresh, script)
     reads = Reads(os.path.join(scratch, "src"))
     sys.addaudithook(reads)
     main = _main_module(script)
     error, status = None, 0
     rss_before = _reset_peak_rss()
-    started, start = time.time(), time.perf_counter()
+    start = time.perf_counter()
     try:
         with open(script, "rb") as handle:
             code = compile(handle.read(), script, "exec", dont_inherit=True)
@@ -365,16 +365,14 @@ def run(request: dict, pristine: Pristine, tty: int, result_fd: int) -> None:
         _finish_interpreter()
     except SystemExit as exc:  # sys.exit() inside an atexit handler or a thread join
         status = _exit_code(exc.code)
-    result = {
-        "status": status,
+    report = {  # the worker makes a RunResult of it (run/result.py), with the exit status it sees
         "error": error,
         "duration": duration,
-        "started": started,
         "peak": peak,
         "figures": figures.read(),
         "reads": sorted(reads.paths),
     }
-    data = json.dumps(result).encode()
+    data = json.dumps(report).encode()
     while data:
         data = data[os.write(result_fd, data) :]
     os._exit(status)

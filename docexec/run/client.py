@@ -26,10 +26,11 @@ import random
 import subprocess
 import sys
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 
 from docexec import devices
-from docexec.errors import SnippetError
+from docexec.run.result import RunResult
+from docexec.errors import DocexecError
 
 
 def passive_openmp(env: dict) -> dict:
@@ -41,17 +42,14 @@ def passive_openmp(env: dict) -> dict:
     return env
 
 
-def default_lanes() -> int:
-    return len(os.sched_getaffinity(0))
-
-
 def _memory_total() -> int:
     with open("/proc/meminfo") as info:
         return int(info.readline().split()[1]) * 1024
 
 
-class WorkerError(SnippetError):
-    """A worker process stopped answering; the message names the runs it had."""
+class WorkerError(DocexecError):
+    """A worker process stopped answering, or refused to fork: the executor's failure, not a
+    snippet's. The message names the cause and the runs it had."""
 
 
 class Worker:
@@ -90,8 +88,8 @@ class Worker:
                 fatal = answer["fatal"]
                 continue
             with self.lock:
-                future, _ = self.futures.pop(answer["id"])
-            future.set_result(answer)
+                future, _ = self.futures.pop(answer.pop("id"))
+            future.set_result(RunResult.from_json(answer))
         code = self.proc.wait()
         with self.lock:
             names = ", ".join(title for _, title in self.futures.values()) or "none"
@@ -141,7 +139,23 @@ class Worker:
             self.proc.wait()
 
 
-class Gate:
+PROGRESS = 10.0  # seconds a run may take before the build says which one it is waiting for
+
+
+def _wait(future: Future, title: str, timeout: float):
+    """The run's result; every ``PROGRESS`` seconds until then, a line on stderr naming it,
+    so a long or hanging snippet is never a silent wait."""
+    waited = 0.0
+    while True:
+        try:
+            return future.result(timeout=PROGRESS)
+        except FutureTimeout:
+            waited += PROGRESS
+            print(f"docexec: {title} still running after {waited:.0f} s (its timeout: {timeout:g} s)",
+                  file=sys.stderr, flush=True)
+
+
+class MemoryGate:
     """Runs share the machine; a run flagged as large waits for the others and runs alone."""
 
     def __init__(self):
@@ -170,7 +184,7 @@ class Pool:
         self.workers = [Worker(root, device, snippet_env) for _ in range(2)]
         self.max_output = max_output
         self.large = _memory_total() // 4
-        self.gate = Gate()
+        self.gate = MemoryGate()
         self.queue: queue.Queue = queue.Queue()
         self.preloading = False
         self.warm = False
@@ -206,11 +220,13 @@ class Pool:
             try:
                 runs = []
                 for worker in self.workers:
-                    alone = bool(runs) and (runs[0].get("result") or {}).get("peak", {}).get("rss_bytes", 0) > self.large
+                    if runs and runs[0].stopped:
+                        break  # it hung or flooded: a second run would only cost as much again
+                    alone = bool(runs) and runs[0].peak.get("rss_bytes", 0) > self.large
                     self.gate.enter(alone)
                     try:
                         request = {"script": script, "title": title, "timeout": timeout, "max_output": self.max_output}
-                        runs.append(worker.run(request, title).result())
+                        runs.append(_wait(worker.run(request, title), title, timeout))
                     finally:
                         self.gate.leave()
                 future.set_result(runs)
@@ -231,14 +247,16 @@ _pools: dict[tuple, Pool] = {}
 _pools_lock = threading.Lock()
 
 
-def get_pool(root: str, device: str, lanes: int, max_output: int, keep_warm: bool = False) -> Pool:
-    """The pool for these settings, started on first use and kept for the process."""
-    key = (os.path.abspath(root), device, lanes, max_output)
+def get_pool(settings) -> Pool:
+    """The pool for these settings (``settings.Settings``), started on first use and kept for
+    the process: the one process-wide registry besides the sessions, so that ``mkdocs serve``
+    rebuilds find the workers warm (torch imported) from the last build."""
+    key = (str(settings.base), settings.device, settings.usable_lanes(), settings.max_output)
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or any(worker.proc.poll() is not None for worker in pool.workers):
-            pool = _pools[key] = Pool(key[0], device, lanes, max_output)
-    if keep_warm:
+            pool = _pools[key] = Pool(*key)
+    if settings.keep_warm:
         pool.keep_warm()
     return pool
 

@@ -108,7 +108,7 @@ class Scratch:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class Keeper:
+class LastCopy:
     """One worker's last untouched copy, handed to the next run of the same folder."""
 
     def __init__(self):

@@ -1,8 +1,8 @@
 """A fork server: import torch once, then run each program in a fresh fork of this process.
 
 Protocol, one JSON object per line. A request on stdin:
-``{"id", "script", "title", "timeout", "max_output"}``; the answer on stdout:
-``{"id", "output", "status", "result", ...}`` when that run has ended, in any order.
+``{"id", "script", "title", "timeout", "max_output"}``; the answer on stdout, when that
+run has ended, in any order: ``{"id", **RunResult}`` (``run/result.py``).
 ``{"preload": true}`` imports ``preload.EXTRAS`` before the next run (a batch is coming);
 ``{"preload": "when idle"}`` imports them once the worker has answered and has nothing
 to do (``mkdocs serve``: the next edit is then fast). A one-shot build never sends the
@@ -53,6 +53,7 @@ gc.disable()
 import torch  # noqa: E402, F401 - imported once here, so no run pays for it
 
 from docexec.run import child, hugepages, preload, scratch  # noqa: E402
+from docexec.run.result import RaisedError, RunResult  # noqa: E402
 
 gc.collect()
 gc.freeze()  # out of every later collection, here and in the forks
@@ -65,7 +66,7 @@ WINDOW = struct.pack("HHHH", 24, 80, 0, 0)  # rows, columns: a standard terminal
 class Run:
     """One program being run: its fork, terminal, result pipe, deadline and folder."""
 
-    def __init__(self, request: dict, pristine: child.Pristine, keeper: scratch.Keeper):
+    def __init__(self, request: dict, fresh: child.FreshInterpreter, keeper: scratch.LastCopy):
         self.id = request["id"]
         self.request = request
         self.deadline = time.monotonic() + request["timeout"]
@@ -88,7 +89,7 @@ class Run:
             try:
                 os.close(self.terminal)
                 os.close(self.results)
-                child.run({**request, "script": script, "scratch": self.scratch.root}, pristine, tty, write_end)
+                child.run({**request, "script": script, "scratch": self.scratch.root}, fresh, tty, write_end)
             except BaseException:  # a bug in the executor itself: say so where the output goes
                 os.write(2, f"docexec: the run failed to start:\n{traceback.format_exc()}".encode())
             finally:
@@ -121,7 +122,7 @@ class Run:
         self.output.append(data)
         self.size += len(data)
         if self.size > self.max_output and not self.stopped:
-            self.stopped = {"limit": self.max_output, "size": self.size}
+            self.stopped = {"limit": self.max_output}
             self.kill()
 
     def done(self) -> bool:
@@ -133,8 +134,8 @@ class Run:
         except ProcessLookupError:
             pass
 
-    def finish(self) -> dict:
-        """Everything the run printed and reported; its processes killed, its folder removed."""
+    def finish(self) -> RunResult:
+        """Everything the run printed and reported; its processes killed."""
         self.kill()  # whatever it started and left behind in its group
         _, status = os.waitpid(self.pid, 0)
         for fd in (self.terminal, self.results):
@@ -146,23 +147,26 @@ class Run:
             os.close(fd)
         os.close(self.ended)
         raw = b"".join(self.output).decode("utf-8", errors="replace")
-        result = b"".join(self.result)
-        answer = {
-            "id": self.id,
-            "output": raw.replace(self.scratch.src + os.sep, ""),
-            "status": os.waitstatus_to_exitcode(status),
-            "started": self.started,
-            "result": json.loads(result) if result else None,
+        report = json.loads(b"".join(self.result) or b"null")
+        copy, source = self.scratch.copy_dir + os.sep, self.scratch.source_dir
+        reads = [] if report is None else [
+            os.path.join(source, path[len(copy) :])
+            for path in report["reads"]
+            if path.startswith(copy) and os.path.isfile(os.path.join(source, path[len(copy) :]))
+        ]
+        return RunResult(
+            output=raw.replace(self.scratch.src + os.sep, ""),  # the one path rule applied here (docexec/paths.py)
+            status=os.waitstatus_to_exitcode(status),
+            started=self.started,
+            finished=report is not None,
+            error=RaisedError(**report["error"]) if report and report["error"] else None,
+            duration=report["duration"] if report else 0.0,
+            figures=tuple(report["figures"]) if report else (),
+            reads=tuple(reads),
+            peak=report["peak"] if report else {},
+            size=self.size,
             **self.stopped,
-        }
-        if answer["result"]:
-            copy, source = self.scratch.copy_dir + os.sep, self.scratch.source_dir
-            answer["result"]["reads"] = [
-                os.path.join(source, path[len(copy) :])
-                for path in answer["result"]["reads"]
-                if path.startswith(copy) and os.path.isfile(os.path.join(source, path[len(copy) :]))
-            ]
-        return answer
+        )
 
     def release(self) -> None:
         """Its folder removed, or kept for the next run of that folder; called once nothing
@@ -193,18 +197,18 @@ def _kill_orphans(running: list[Run]) -> None:
 
 def main() -> None:
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
-    pristine = child.Pristine(json.loads(os.environ.pop("DOCEXEC_SNIPPET_ENV")))
+    fresh = child.FreshInterpreter(json.loads(os.environ.pop("DOCEXEC_SNIPPET_ENV")))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and closes our stdin
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # from Worker.close: clean up, below, and go
     print(json.dumps({"ready": True}), flush=True)
     waiting: list[dict] = []
     running: list[Run] = []
-    keeper = scratch.Keeper()
+    keeper = scratch.LastCopy()
     buffer, stdin_open, preloaded, collapsed, batch, keep_warm, answered = b"", True, False, False, False, False, 0
     try:
         while stdin_open:
             if not preloaded and (batch or (keep_warm and answered and not running and not waiting)):
-                preload.extras(pristine)  # a batch is queued, or (mkdocs serve) idle after the first answers
+                preload.extras(fresh)  # a batch is queued, or (mkdocs serve) idle after the first answers
                 preloaded = True
             if batch and not collapsed:
                 # Hundreds of forks to come: make each one cheap. Not for the odd run under
@@ -219,7 +223,7 @@ def main() -> None:
                     print(json.dumps({"fatal": str(exc)}), flush=True)
                     return
             for request in waiting:
-                running.append(Run(request, pristine, keeper))
+                running.append(Run(request, fresh, keeper))
             waiting.clear()
             fds = [0] + [fd for run in running for fd in run.fds()]
             left = min((run.deadline for run in running), default=time.monotonic() + 3600) - time.monotonic()
@@ -249,7 +253,7 @@ def main() -> None:
                 answer = run.finish()
                 _kill_orphans(running)
                 run.release()
-                print(json.dumps(answer), flush=True)
+                print(json.dumps({"id": run.id, **answer.to_json()}), flush=True)
                 answered += 1
     finally:  # the build has ended (or this worker failed): leave nothing behind
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a late SIGTERM must not cut the cleanup short

@@ -166,21 +166,15 @@ def markdown_lines(path: str) -> list[str]:
 
 
 def exec_fence_count(path: str) -> int:
-    """The page's exec fences, read as the build reads them (``docexec.fences.scan``)."""
-    return len(fences.scan(markdown_lines(path), fences.resolver(SNIPPETS))[1])
+    """The page's exec fences, read as the build reads them (``docexec.fences.walk``)."""
+    return len(fences.mark_outputs(markdown_lines(path), fences.resolver(SNIPPETS))[1])
 
 
 def python_fence_count(path: str) -> int:
-    """The page's Python fences, exec or not, read with docexec's own pieces (``directive``):
-    each opening line, its language however it is spelled, its closing line."""
-    lines, count, i = markdown_lines(path), 0, 0
-    while i < len(lines):
-        opened = directive.FENCE.match(lines[i])
-        if opened:
-            count += directive.is_python(opened["info"])
-            i = directive.closing_line(lines, i, opened["fence"])
-        i += 1
-    return count
+    """The page's Python fences, exec or not, read with docexec's own lexer (``fences.walk``),
+    each one's language however it is spelled (``directive.is_python``)."""
+    blocks = fences.walk(markdown_lines(path), fences.resolver(SNIPPETS))
+    return sum(isinstance(block, fences.Fence) and directive.is_python(block.info) for block in blocks)
 
 
 def report_pages() -> set[str]:

@@ -37,7 +37,7 @@ def expected(site):
             if records.refusal(record, job.directive, job.file, ROOT):
                 want["refused"] += 1
                 continue
-            runs = json.loads((cache / "snippets" / job.path).with_suffix(".json").read_text())["runs"]
+            runs = json.loads((cache / "snippets" / job.title).with_suffix(".json").read_text())["runs"]
             cpu, cuda = judge.shown(runs[0]), paths.shorten_library(record["output"])
             if cpu == cuda:
                 want["same"][CUDA.tab(record)] += 1
@@ -45,7 +45,7 @@ def expected(site):
             want["tabs"][CUDA.tab(record)] += 1
             other_torch = record["torch"].split("+")[0] != torch_version().split("+")[0]
             only_lines = paths.without_library_lines(cpu) == paths.without_library_lines(cuda)
-            want["notes"] += other_torch and (job.path in notes or only_lines)
+            want["notes"] += other_torch and (job.title in notes or only_lines)
     return pages
 
 

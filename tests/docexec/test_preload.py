@@ -97,7 +97,7 @@ def test_the_worker_runs_no_backward_and_never_touches_cuda_before_it_forks(tmp_
 def test_the_recorder_sees_a_backward_in_the_worker(tmp_path):
     """The test above could pass by recording nothing: a preload that differentiates, as the
     compile warm-up did, is seen."""
-    warm = "def extras(pristine):\n    import torch\n    torch.ones(2, requires_grad=True).sum().backward()\n    pristine.after_extras()\n"
+    warm = "def extras(fresh):\n    import torch\n    torch.ones(2, requires_grad=True).sum().backward()\n    fresh.after_extras()\n"
     driver = RECORDING_WORKER.replace(
         "runpy.run_module", f"import docexec.run.preload as p\nexec({warm!r}, p.__dict__)\nrunpy.run_module"
     )
@@ -108,7 +108,7 @@ def test_the_recorder_sees_a_backward_in_the_worker(tmp_path):
 def test_importing_the_extras_initialises_nothing(tmp_path):
     """Imports only: in a fresh interpreter, after the preload, CUDA is not initialised and
     autograd has no device threads, on whatever torch build this is."""
-    script = "import torch\nfrom docexec.run import child, preload\npreload.extras(child.Pristine({}))\npreload.check_fork_safe()\nprint(torch.cuda.is_initialized(), preload._autograd_threads())\n"
+    script = "import torch\nfrom docexec.run import child, preload\npreload.extras(child.FreshInterpreter({}))\npreload.check_fork_safe()\nprint(torch.cuda.is_initialized(), preload._autograd_threads())\n"
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "0"]
 
@@ -188,6 +188,6 @@ def test_a_worker_that_cannot_fork_says_why_instead_of_running(tmp_path):
 
 
 def test_the_pristine_state_hides_what_the_preload_imported():
-    script = "import sys, torch\nfrom docexec.run import child, preload\np = child.Pristine({})\npreload.extras(p)\nprint('torch._functorch.aot_autograd' in sys.modules, 'torch._functorch.aot_autograd' in p.hidden)\n"
+    script = "import sys, torch\nfrom docexec.run import child, preload\np = child.FreshInterpreter({})\npreload.extras(p)\nprint('torch._functorch.aot_autograd' in sys.modules, 'torch._functorch.aot_autograd' in p.hidden)\n"
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]

@@ -25,7 +25,7 @@ def take(keeper, folder):
 
 
 def test_an_untouched_copy_goes_to_the_next_run_of_its_folder(folder):
-    keeper = scratch.Keeper()
+    keeper = scratch.LastCopy()
     first = take(keeper, folder)
     assert sorted(os.listdir(first.copy_dir)) == ["a.py", "data.txt"]
     open(os.path.join(first.figures, "figure-1.svg"), "w").close()  # what plt.show() saved
@@ -41,7 +41,7 @@ CHANGES = ["new file", "edited file", "removed file", "new folder", "same size, 
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_copy_the_run_changed_is_removed_not_reused(folder, tmp_path, change):
-    keeper = scratch.Keeper()
+    keeper = scratch.LastCopy()
     copy = take(keeper, folder)
     target = os.path.join(copy.copy_dir, "data.txt")
     elsewhere = tmp_path / "elsewhere"
@@ -75,7 +75,7 @@ def test_a_copy_the_run_changed_is_removed_not_reused(folder, tmp_path, change):
 
 def test_a_copy_changed_after_its_run_ended_is_not_handed_out(folder):
     """Something the run left behind could still write there; the copy is checked again."""
-    keeper = scratch.Keeper()
+    keeper = scratch.LastCopy()
     copy = take(keeper, folder)
     keeper.give_back(copy)
     open(os.path.join(copy.copy_dir, "late.txt"), "w").close()
@@ -87,7 +87,7 @@ def test_a_copy_changed_after_its_run_ended_is_not_handed_out(folder):
 
 @pytest.mark.parametrize("edit", ["same size", "new file", "removed file"])
 def test_a_folder_edited_since_the_copy_gets_a_fresh_one(folder, edit):
-    keeper = scratch.Keeper()
+    keeper = scratch.LastCopy()
     copy = take(keeper, folder)
     keeper.give_back(copy)
     time.sleep(0.02)
@@ -106,7 +106,7 @@ def test_a_folder_edited_since_the_copy_gets_a_fresh_one(folder, edit):
 def test_a_file_changed_just_before_its_copy_is_never_trusted(folder, monkeypatch):
     """A clock coarser than the edits could hide a second one (git's "racy clean")."""
     monkeypatch.setattr(scratch, "RACY", 60.0)
-    keeper = scratch.Keeper()
+    keeper = scratch.LastCopy()
     copy = take(keeper, folder)
     keeper.give_back(copy)
     fresh = take(keeper, folder)
@@ -118,7 +118,7 @@ def test_another_folder_gets_a_fresh_copy_and_the_kept_one_goes(folder, tmp_path
     other = tmp_path / "other"
     other.mkdir()
     (other / "b.py").write_text("print('b')\n")
-    keeper = scratch.Keeper()
+    keeper = scratch.LastCopy()
     copy = take(keeper, folder)
     keeper.give_back(copy)
     fresh = keeper.take(str(other / "b.py"), "other/b.py")
