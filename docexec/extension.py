@@ -119,6 +119,7 @@ class DocexecExtension(Extension):
 
     def extendMarkdown(self, md):
         self.md = md
+        md.registerExtension(self)  # so that other extensions (docexec.apilinks) find this build's runs
         self.settings = Settings.load(self.getConfigs())
         self.session = session.current(self.settings)
         md.preprocessors.register(MarkFences(md, self), "docexec_fences", 33)

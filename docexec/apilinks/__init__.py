@@ -36,6 +36,7 @@ from markdown import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from docexec import directive, fences
 from docexec.apilinks import resolve
 
 MARKER = "<!-- apilinks:index -->"
@@ -45,8 +46,6 @@ BLOCK = re.compile(
     re.S,
 )
 TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?P<lang>[\w+-]*)(?P<info>.*)$")
-INCLUDE = re.compile(r'^[ \t]*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 
 
 def block_id(title: str, seen: dict[str, int]) -> str:
@@ -158,6 +157,7 @@ class ApiLinksExtension(Extension):
 
     def extendMarkdown(self, md):
         self.md = md
+        md.registerExtension(self)
         self.docmap = resolve.load_map(self.getConfig("map"))
         self.runtime = self._runtime_types()
         md.preprocessors.register(IndexPreprocessor(md, self), "apilinks_index", 28)  # after normalize_whitespace (30)
@@ -169,36 +169,62 @@ class ApiLinksExtension(Extension):
             return json.loads(Path(path).read_text())
         return {}
 
+    def _executor(self):
+        """The docexec extension of the same Markdown instance, whose runs know the type of
+        every global a snippet left (``RunResult.types``); None without it."""
+        return next((e for e in self.md.registeredExtensions if type(e).__module__ == "docexec.extension"), None)
+
+    def types_of(self, title: str, file: str | None = None, wait: bool = False) -> dict | None:
+        """The runtime types of a snippet's globals: from this build's runs (``wait``: run it
+        if need be), else from the ``runtime_types`` file, else None (static resolution only)."""
+        executor = self._executor()
+        if executor is not None and executor.settings.execute and file:
+            record = executor.session.records.get(file)
+            if record is None and wait:
+                job = next((j for j in self.site_jobs() if j.file == file), None)
+                record = executor.session.obtain(job) if job else None
+            if record is not None and record.runs:
+                return record.runs[0].types
+        return self.runtime.get(title)
+
     def refs(self, title: str, source: str) -> list[resolve.Ref]:
+        file = self._file(title)
         key = (title, source)
         if key not in self._cache:
-            self._cache[key] = resolve.references(source, self.docmap, self.runtime.get(title))
+            self._cache[key] = resolve.references(source, self.docmap, self.types_of(title, file))
         return self._cache[key]
 
-    def _snippet_bases(self) -> list[str]:
+    def _resolve(self):
         snippets = next((e for e in self.md.registeredExtensions if type(e).__module__ == "pymdownx.snippets"), None)
-        return list(snippets.getConfig("base_path")) if snippets else ["snippets"]
+        bases = list(snippets.getConfig("base_path")) if snippets else ["snippets"]
 
-    def site_snippets(self) -> list[tuple[str, str, str]]:
-        """(page, block id, snippet path) of every Python include of every page, page by page."""
+        def resolve_include(path: str):
+            return next((str(Path(b, path).resolve()) for b in bases if Path(b, path).is_file()), None)
+
+        return resolve_include
+
+    def _file(self, title: str):
+        return self._resolve()(title)
+
+    def site_jobs(self) -> list[fences.Job]:
         docs = Path(self.getConfig("docs_dir"))
+        return [job for page in fences.site_pages(docs) for job in fences.page_jobs(page, self._resolve())]
+
+    def site_snippets(self) -> list[tuple[str, str, str, str]]:
+        """(page, block id, snippet path, file) of every Python include of every page, page by
+        page, read with docexec's own lexer (``fences.walk``)."""
+        docs, resolve_include = Path(self.getConfig("docs_dir")), self._resolve()
         out = []
-        for page in sorted(docs.rglob("*.md")):
+        for page in fences.site_pages(docs):
             seen: dict[str, int] = {}
-            lines = page.read_text(encoding="utf-8").splitlines()
-            fence = None
-            for line in lines:
-                opened = FENCE.match(line)
-                if fence is None and opened and opened["lang"].lower() in ("python", "py", "python3"):
-                    fence = opened["fence"]
+            for block in fences.walk(page.read_text(encoding="utf-8").split("\n"), resolve_include):
+                if not isinstance(block, fences.Fence) or not directive.is_python(block.info):
                     continue
-                if fence is not None:
-                    if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
-                        fence = None
-                        continue
-                    include = INCLUDE.match(line)
+                for line in block.body:
+                    include = fences.INCLUDE.match(line)
                     if include and ":" not in include["target"] and include["target"].endswith(".py"):
-                        out.append((page.relative_to(docs).as_posix(), block_id(include["target"], seen), include["target"]))
+                        target = include["target"]
+                        out.append((page.relative_to(docs).as_posix(), block_id(target, seen), target, resolve_include(target)))
         return out
 
     def page_url(self, page: str) -> str:
@@ -217,14 +243,11 @@ class ApiLinksExtension(Extension):
     def usage(self):
         """documented name -> [(page, id, path)], and torch names with no page -> same."""
         used, missing = defaultdict(list), defaultdict(list)
-        for page, ident, path in self.site_snippets():
-            file = next((os.path.join(b, path) for b in self._snippet_bases() if os.path.isfile(os.path.join(b, path))), None)
+        for page, ident, path, file in self.site_snippets():
             if file is None:
                 continue
-            source = Path(file).read_text(encoding="utf-8")
-            from docexec.apilinks.resolve import references  # noqa: PLC0415
-
-            for ref in references(_as_shown(source), self.docmap, self.runtime.get(path)):
+            source = fences.whole_file(Path(file).read_text(encoding="utf-8"))
+            for ref in resolve.references(source, self.docmap, self.types_of(path, file, wait=True)):
                 where = (page, ident, path)
                 bucket = used[ref.target] if ref.target else missing[ref.name]
                 if where not in bucket:
@@ -267,12 +290,6 @@ class ApiLinksExtension(Extension):
         )
         print(summary + (": " + ", ".join(sorted(missing)) if missing else ""), file=sys.stderr)
         return "\n".join(parts)
-
-
-def _as_shown(text: str) -> str:
-    """A snippet file as pymdownx.snippets pastes it whole: section marker lines dropped."""
-    marker = re.compile(r"(?<!;)-{1,}8<-{1,}[ \t]+\[[ \t]*(?:start|end)[ \t]*:[ \t]*[a-z][-_0-9a-z]*[ \t]*\]", re.I)
-    return "".join(line for line in text.splitlines(keepends=True) if not marker.search(line))
 
 
 def makeExtension(**kwargs):

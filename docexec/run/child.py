@@ -18,8 +18,9 @@ before the program runs, so nothing of the executor is visible to it:
   status as Python does, then non-daemon threads are joined and ``atexit`` handlers
   run, in the interpreter's order, before the streams are flushed.
 
-Its report (the error's type, message and line, figures, files read, memory) goes to
-the worker on a pipe; what the program printed went to the terminal.
+Its report (the error's type, message and line, figures, files read, memory, the types
+of the globals it left) goes to the worker on a pipe; what the program printed went to
+the terminal.
 """
 
 from __future__ import annotations
@@ -300,6 +301,19 @@ def _error(exc: BaseException, script: str) -> dict:
     return {"type": type(exc).__name__, "module": type(exc).__module__, "message": str(exc), "line": line}
 
 
+def _global_types(namespace: dict) -> dict:
+    """The type of each public global the program left (modules aside), by qualified name:
+    what the API links need to know which names are tensors or modules. Read after the
+    program ended, so it cannot notice."""
+    found = {}
+    for name, value in list(namespace.items())[:500]:
+        if name.startswith("_") or isinstance(value, types.ModuleType):
+            continue
+        kind = type(value)
+        found[name] = f"{getattr(kind, '__module__', '?')}.{getattr(kind, '__qualname__', kind.__name__)}"
+    return found
+
+
 def _exit_code(code) -> int:
     """What Python does with ``SystemExit(code)``: None is 0, an int is the status, anything
     else is printed to stderr and the status is 1."""
@@ -361,12 +375,14 @@ def run(request: dict, fresh: FreshInterpreter, tty: int, result_fd: int) -> Non
         status = 130 if isinstance(exc, KeyboardInterrupt) else 1
     duration = time.perf_counter() - start
     peak = _peak(rss_before)
+    names = _global_types(main.__dict__)
     try:
         _finish_interpreter()
     except SystemExit as exc:  # sys.exit() inside an atexit handler or a thread join
         status = _exit_code(exc.code)
     report = {  # the worker makes a RunResult of it (run/result.py), with the exit status it sees
         "error": error,
+        "types": names,
         "duration": duration,
         "peak": peak,
         "figures": figures.read(),

@@ -32,6 +32,7 @@ class RunResult:
     figures: tuple[str, ...] = ()  # the SVG of every figure plt.show() showed
     reads: tuple[str, ...] = ()  # files of its folder it opened for reading (for the cache key)
     peak: dict = field(default_factory=dict)  # rss_bytes, and <device>_bytes where it used one
+    types: dict = field(default_factory=dict)  # global name -> qualified type of its value at the end (API links)
     timeout: Optional[float] = None  # set when it was killed at its timeout
     limit: Optional[int] = None  # set when it was killed for printing more than this many bytes
     size: int = 0  # bytes it printed

@@ -164,6 +164,7 @@ class Run:
             figures=tuple(report["figures"]) if report else (),
             reads=tuple(reads),
             peak=report["peak"] if report else {},
+            types=report["types"] if report else {},
             size=self.size,
             **self.stopped,
         )
