@@ -73,7 +73,7 @@ class FreshInterpreter:
 
     def after_extras(self) -> None:
         """Called once the extras are imported: take them out of ``sys.modules`` here, in the
-        worker, so no fork pays for hiding them (measured: 14 ms a run when each fork did it)."""
+        worker, so no fork pays for hiding them."""
         self.extra_filters = [f for f in warnings.filters if f not in self.filters]
         warnings.filters[:] = self.filters
         self.hidden = {name: sys.modules.pop(name) for name in list(sys.modules) if name not in self.modules}
@@ -161,7 +161,7 @@ def _reset_interpreter(fresh: FreshInterpreter, script: str) -> None:
                 pass
     # The worker's exit handlers are not the program's: a new interpreter has only those of
     # what it imported. Of the ones `import torch` registers, logging's flush is the one
-    # with an effect a program can see; measured, the worker's 15 handlers took 43 ms.
+    # with an effect a program can see.
     atexit._clear()
     atexit.register(logging.shutdown)
     warnings.filters[:] = fresh.filters

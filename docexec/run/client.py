@@ -36,8 +36,7 @@ from docexec.errors import DocexecError
 def passive_openmp(env: dict) -> dict:
     """Unless the user chose otherwise, OpenMP threads sleep instead of spinning while they
     wait: the runs share the cores, and spinning threads take the CPU from the processes
-    that have work (measured: 99 snippets 4.4 s -> 2.8 s). Only the workers get it; a
-    program's ``os.environ`` is the build's own."""
+    that have work. Only the workers get it; a program's ``os.environ`` is the build's own."""
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return env
 

@@ -14,13 +14,10 @@ differentiate anything itself: on a build of torch with CUDA, a backward pass in
 parent starts autograd's device threads, and every fork then fails with "Unable to
 handle autograd's threading in combination with fork-based multiprocessing"; a
 ``torch.compile`` call initialises CUDA where a GPU is visible, and every fork fails
-with "Cannot re-initialize CUDA in forked subprocess" (both measured on an H200, and
-the first with the CUDA wheel on a machine without a GPU). Importing is safe on every
-build, and it is most of what a first compile costs (``benchmarks/README.md``). The same
-on every build: the CPU wheel could also compile a throwaway function safely, but what
-that saved was within the noise of a cold build, and a worker that never runs torch
-leaves nothing behind for a program to notice. ``check_fork_safe`` is asked before
-every batch of forks.
+with "Cannot re-initialize CUDA in forked subprocess". Importing is safe on every build,
+and it is most of what a first compile costs (``benchmarks/README.md``). The same on
+every build: a worker that never runs torch leaves nothing behind for a program to
+notice. ``check_fork_safe`` is asked before every batch of forks.
 
 A program must not notice: ``child.Reveal`` hides these modules from ``sys.modules``
 until it imports one, and replays what importing them did to the warnings filters.

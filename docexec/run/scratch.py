@@ -6,11 +6,10 @@ at the top of the program's folder (``.pyc`` left out; the path rule cuts ``.../
 from the output, so paths read as in the title) and ``figures/`` the SVGs that
 ``plt.show()`` saved.
 
-Copying a page's folder (about 17 files) for every run and deleting it after put 0.6 to
-2.3 CPU-seconds of a cold build into ext4's inode allocator (measured with ``perf``; it
-depends on how many inodes were deleted recently). So a worker keeps the last copy
-when its run left it as it was made, and hands it to the next run of the same folder
-if that folder has not changed either. Compared: every entry's path, type, mode,
+Copying a page's folder for every run and deleting it after costs the file system
+more than the run (``benchmarks/README.md``), so a worker keeps the last copy when its
+run left it as it was made, and hands it to the next run of the same folder if that
+folder has not changed either. Compared: every entry's path, type, mode,
 inode, size, mtime and ctime (a program can set an mtime but not a ctime), in the
 copy and in the source folder; a source file changed within ``RACY`` seconds of the
 copy is never trusted (a coarse clock could hide a second change, as git's "racy

@@ -6,8 +6,7 @@ run has ended, in any order: ``{"id", **RunResult}`` (``run/result.py``).
 ``{"preload": true}`` imports ``preload.EXTRAS`` before the next run (a batch is coming);
 ``{"preload": "when idle"}`` imports them once the worker has answered and has nothing
 to do (``mkdocs serve``: the next edit is then fast). A one-shot build never sends the
-second: importing them after its last run would take two CPU-seconds from the pages
-MkDocs still renders (measured: a touched build 4.5 against 8.5 CPU-seconds).
+second: it would import them after its last run, while MkDocs still renders pages.
 
 For each run the worker
 - gives it a copy of the program's folder in a ``/tmp/docexec-*`` folder, so whatever
@@ -21,7 +20,7 @@ For each run the worker
   orphan that left the group; then removes the folder, or keeps it for the next run of
   that folder if the run left it untouched (removed after ``scratch.IDLE`` seconds without runs).
 
-The one change made to what the program printed: the copy's folder is cut from every
+The worker applies the first path rule (``paths.py``): the copy's folder is cut from every
 path, so the program's own path reads as in its title (``page/file.py``).
 
 Closing stdin ends the worker at once: running programs are killed, folders removed.
@@ -46,9 +45,8 @@ import time
 import traceback
 
 # Importing creates about a million objects that live as long as this worker: the cyclic
-# collector would walk them all several times over while they are created (measured: 0.4
-# CPU-s a worker). It is off until they are created, then one collection frees the cycles
-# left behind and the rest is frozen; the same in preload.extras.
+# collector is off while they are created, then one collection frees the cycles left
+# behind and the rest is frozen; the same in preload.extras.
 gc.disable()
 import torch  # noqa: E402, F401 - imported once here, so no run pays for it
 
@@ -81,8 +79,7 @@ class Run:
         sys.stdout.flush()
         # Everything this worker holds goes to the collector's permanent generation, so a
         # collection in the fork never walks it: walking it writes to every object, and in a
-        # fork each page written is copied (measured: 6.4 million page faults, 42 s of system
-        # time in a cold build, before this).
+        # fork each page written is copied.
         gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - runs in the fork, which never returns
