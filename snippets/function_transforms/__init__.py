@@ -1,0 +1,1 @@
+"""Snippets for docs/function_transforms.md."""
