@@ -18,7 +18,8 @@ keeps its state on ``MarkdownExecPlugin``):
   ``on_files``, priority -50, which wraps each notebook in a ``NotebookFile``),
   ``on_pre_page`` waits for it (a failing cell fails the build, or under ``serve`` shows
   the error on the page), and the page gets the same "Download notebook" and "Open in
-  Colab" buttons as the Markdown pages.
+  Colab" buttons as the Markdown pages, and its links to other pages (``backward.md#x``)
+  become the site's URLs, as MkDocs makes them for Markdown pages.
 - ``on_post_build``: the notebooks published for download (``docs/notebooks/``) get
   absolute links to the site's pages when ``site_url`` is set (relative ones lead
   nowhere once downloaded); and the build fails if a snippet may not be published and
@@ -28,6 +29,8 @@ keeps its state on ``MarkdownExecPlugin``):
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 import sys
 import tempfile
@@ -43,6 +46,9 @@ from docexec import session
 from docexec.notebooks import generate
 from docexec.notebooks.execute import NotebookError, cache_folder, execute, executed_path
 from docexec.settings import Settings
+
+
+PAGE_LINK = re.compile(r'href="(?P<path>[^":#?]+\.md)(?P<anchor>#[^"]*)?"')
 
 
 class MkDocsBuild:
@@ -140,6 +146,7 @@ class MkDocsBuild:
         source = self.sources.get(page.file.src_uri)
         if source is None:
             return html
+        html = self._page_links(html, page, files)
         colab = generate.colab_url(config.get("repo_url"), f"{Path(config['docs_dir']).name}/{page.file.src_uri}")
         buttons = generate.download_html(Path(source).name, colab)
         error = self.errors.get(page.file.src_uri)
@@ -150,6 +157,21 @@ class MkDocsBuild:
                         f"</p><pre><code>{escape.escape(error, quote=False)}</code></pre></div>")
         head, h1, rest = html.partition("</h1>")
         return f"{head}{h1}{buttons}{rest}" if h1 else buttons + html
+
+    @staticmethod
+    def _page_links(html, page, files):
+        """A notebook page's links to other pages (``backward.md#x``, as a Markdown page
+        writes them) made into the site's URLs, as MkDocs does for Markdown pages;
+        mkdocs-jupyter leaves them as written. A link to no page is left for the link check."""
+
+        def fix(link: re.Match) -> str:
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), link["path"]))
+            target = files.get_file_from_path(path)
+            if target is None:
+                return link.group(0)
+            return f'href="{target.url_relative_to(page.file)}{link["anchor"] or ""}"'
+
+        return PAGE_LINK.sub(fix, html)
 
     def on_post_page(self, output, page, config):
         """The notebook as written (no outputs) is published next to its page, for the button."""

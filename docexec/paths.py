@@ -13,7 +13,9 @@
    ``…/site-packages/torch/_tensor.py``, ``…/lib/python3.11/warnings.py``.
 
 Rule 2 is applied to what a page shows, CPU outputs and CUDA records alike
-(``judge.shown`` and ``render``); the results in the cache keep what was printed.
+(``judge.shown`` and ``render``); the results in the cache keep what was printed. Rule 1
+also holds for a record whose snippet has since moved to another folder, unchanged: its
+old title reads as the new one (``records.Shown.output``).
 """
 
 from __future__ import annotations

@@ -118,15 +118,21 @@ def notes(folder: str) -> dict:
 
 @dataclass(frozen=True)
 class Shown:
-    """A record beside a build's output: its device, the record, and why it is not shown (if not)."""
+    """A record beside a build's output: its device, the record, the snippet's title now,
+    and why the record is not shown (if not)."""
 
     device: devices.Device
     record: dict
+    title: str
     refused: Optional[str]
 
     @property
     def output(self) -> str:
-        return self.record["output"]
+        """What it printed. A record of a snippet that has since moved (same source, another
+        folder) printed its old title where Python prints the program's path; that path is
+        the title by the first path rule (``paths.py``), so it reads as the title now."""
+        old = self.record["snippet"]
+        return self.record["output"] if old == self.title else self.record["output"].replace(old, self.title)
 
 
 def for_fence(settings, job, hashes=file_hash) -> list[Shown]:
@@ -138,7 +144,7 @@ def for_fence(settings, job, hashes=file_hash) -> list[Shown]:
     for device in devices.recorded(settings.device):
         record = load(str(folder), device.name, job.file)
         if record is not None:
-            found.append(Shown(device, record, refusal(record, job.directive, job.file, settings.base, hashes)))
+            found.append(Shown(device, record, job.title, refusal(record, job.directive, job.file, settings.base, hashes)))
     return found
 
 

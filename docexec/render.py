@@ -105,7 +105,7 @@ def with_records(text: str, label: str, built: str, torch: str, shown: list, not
 def _version_note(text: str, item, notes: dict, torch: str) -> str | None:
     if item.record["torch"].split("+")[0] == torch.split("+")[0]:
         return None
-    written = notes.get(item.device.name, {}).get(item.record["snippet"])
+    written = notes.get(item.device.name, {}).get(item.title)
     if written:
         return written
     if paths.without_library_lines(paths.shorten_library(item.output)) == paths.without_library_lines(text):

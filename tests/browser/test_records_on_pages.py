@@ -15,6 +15,7 @@ import yaml
 
 from docexec import devices, fences, judge, paths, records
 from docexec.cache import torch_version
+from docexec.run.result import RunResult
 
 from .conftest import DOCS, ROOT, SNIPPETS, html_file
 
@@ -37,8 +38,9 @@ def expected(site):
             if records.refusal(record, job.directive, job.file, ROOT):
                 want["refused"] += 1
                 continue
-            runs = json.loads((cache / "snippets" / job.title).with_suffix(".json").read_text())["runs"]
-            cpu, cuda = judge.shown(runs[0]), paths.shorten_library(record["output"])
+            runs = [RunResult.from_json(run) for run in json.loads((cache / "snippets" / job.title).with_suffix(".json").read_text())["runs"]]
+            shown = records.Shown(CUDA, record, job.title, None)  # as the page shows it (a moved snippet's new title)
+            cpu, cuda = judge.shown(runs[0]), paths.shorten_library(shown.output)
             if cpu == cuda:
                 want["same"][CUDA.tab(record)] += 1
                 continue
@@ -71,5 +73,6 @@ def test_every_note_is_about_a_record_that_differs(site):
     for snippet in notes:
         record = records.load(str(ROOT / "recorded"), "cuda", str(SNIPPETS / snippet))
         assert record is not None, f"{snippet}: no record"
-        runs = json.loads((cache / snippet).with_suffix(".json").read_text())["runs"]
-        assert judge.shown(runs[0]) != paths.shorten_library(record["output"]), f"{snippet}: its record is the same"
+        runs = [RunResult.from_json(run) for run in json.loads((cache / snippet).with_suffix(".json").read_text())["runs"]]
+        shown = records.Shown(CUDA, record, snippet, None)
+        assert judge.shown(runs[0]) != paths.shorten_library(shown.output), f"{snippet}: its record is the same"
