@@ -43,17 +43,20 @@ def file_hash(path: str) -> str:
 
 
 class Hashes:
-    """``file_hash`` with a memory: a build hashes each file once however many keys name it
-    (a new build, so a new ``Hashes``, for every ``mkdocs serve`` rebuild)."""
+    """``file_hash`` with a memory: a build reads and hashes each file once however many
+    keys name it, and again only if its size or modification time changed since."""
 
     def __init__(self):
-        self.known: dict[str, str] = {}
+        self.known: dict[str, tuple[tuple[int, int], str]] = {}
 
     def __call__(self, path: str) -> str:
         path = str(path)
-        if path not in self.known:
-            self.known[path] = file_hash(path)
-        return self.known[path]
+        info = os.stat(path)
+        stamp = (info.st_size, info.st_mtime_ns)
+        known = self.known.get(path)
+        if known is None or known[0] != stamp:
+            known = self.known[path] = (stamp, file_hash(path))
+        return known[1]
 
 
 @lru_cache(maxsize=None)

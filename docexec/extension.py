@@ -153,7 +153,7 @@ class DocexecExtension(Extension):
             verdict = judge.verdict(self.session.obtain(job).runs, job.directive, job.title)
         except SnippetError as exc:
             error = SnippetError(f"exec fence at line {job.line}: {exc}")
-            self.session.failed(job, job.line, error)
+            self.session.failed(job, error)  # raises now, or with the others at the end of the build
             print(f"docexec: {error}", file=sys.stderr)
             return render.error_block(str(error), self.md.htmlStash.store, indent)
         torch = torch_version()

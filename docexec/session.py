@@ -51,9 +51,9 @@ class Failure:
     message: str
 
     def summary(self) -> str:
-        where = f"{self.page}:{self.line}" if self.page else f"line {self.line}"
+        """One line: the page, the fence's line, the snippet and its line, the error."""
         first = self.message.strip().splitlines()[0] if self.message.strip() else ""
-        return f"{where}: {first}"
+        return f"{self.page}: {first}" if self.page else first
 
 
 def completed(runs: list[RunResult]) -> bool:
@@ -185,19 +185,23 @@ class Session:
 
     # -- failures ----------------------------------------------------------------
 
-    def failed(self, job: fences.Job | None, line: int, error: DocexecError) -> None:
-        """Note a snippet (or a page, with no job) that may not be published."""
+    def failed(self, job: fences.Job, error: DocexecError) -> None:
+        """Note a snippet that may not be published. With ``errors: fail``, one of the site's
+        pages is reported with the others once every page has run (``rendered``); a snippet
+        the session does not know as part of the site (a page converted on its own) raises now."""
         with self.lock:
-            page = self.pages.get(job.file, "") if job else ""
-            self.failures.append(Failure(page, line, job.title if job else "", str(error)))
+            page = self.pages.get(job.file)
+            if page is not None or self.settings.errors == "show":
+                self.failures.append(Failure(page or "", job.line, job.title, str(error)))
+                return
+        raise error
 
     def rendered(self, jobs: list[fences.Job]) -> None:
         """A page's snippets are rendered. Once every snippet of the site is, fail the build
-        if any may not be published (``errors: fail``): one error listing them all. A build
-        that does not know the site's pages fails at the first."""
+        if any may not be published (``errors: fail``): one error listing them all."""
         with self.lock:
             self.unrendered.difference_update(job.file for job in jobs)
-            due = self.settings.errors == "fail" and self.failures and (not self.prefetched or not self.unrendered)
+            due = self.settings.errors == "fail" and self.failures and not self.unrendered
         if due:
             self.fail_now()
 
@@ -208,10 +212,8 @@ class Session:
                 return
             self.failed_at_end = True
             failures = list(self.failures)
-        if len(failures) == 1 and not failures[0].page:
-            raise SnippetError(failures[0].message)
         listing = "\n".join(f"  {failure.summary()}" for failure in failures)
-        details = "\n\n".join(f"{failure.page or failure.title}:{failure.line}: {failure.message}" for failure in failures)
+        details = "\n\n".join(f"{failure.page}: {failure.message}" if failure.page else failure.message for failure in failures)
         raise SnippetError(f"{len(failures)} snippet(s) may not be published:\n{listing}\n\nDetails:\n\n{details}")
 
 

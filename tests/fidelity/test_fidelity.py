@@ -274,14 +274,19 @@ def _worker_processes(site: Path) -> list[str]:
 
 @pytest.mark.build
 def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_path):
+    """Every page runs, then the build fails once, naming both failures: a snippet that
+    raised, and one that hung (killed at its timeout with what it started)."""
     slow_fail = "import time\ntime.sleep(3)\nraise ValueError('broken on purpose')\n"
-    site = _site(tmp_path, {"a_fail": [], "b_ok": ["fid/exit_zero.py"], "c_slow": ["bad/sleeper.py"]})
+    site = _site(tmp_path, {"a_fail": [], "b_ok": ["fid/exit_zero.py"], "c_slow": []})
+    copy_program("bad/sleeper.py", site / "snippets")
     (site / "snippets" / "fid" / "slow_fail.py").write_text(slow_fail)
     (site / "docs" / "a_fail.md").write_text("# a\n\n" + fence("fid/slow_fail.py"))
+    (site / "docs" / "c_slow.md").write_text("# c\n\n" + fence("bad/sleeper.py", " timeout=4"))
     try:
         build = _mkdocs(site)
         _, err = build.communicate(timeout=120)
-        assert build.returncode != 0 and "broken on purpose" in err
+        assert build.returncode != 0 and "2 snippet(s) may not be published" in err, err
+        assert "broken on purpose" in err and "still running after 4 s" in err
         time.sleep(1)
         assert _processes("sleep 317.75") == [] and _worker_processes(site) == []
         cached = [p.name for p in (tmp_path / "cache").rglob("*.json")]
