@@ -75,6 +75,9 @@ class MkDocsBuild:
             bases = snippets.get("base_path", ["."])
             bases = [bases] if isinstance(bases, str) else bases
             snippets["base_path"] = [os.path.join(root, base) for base in bases]
+        jupyter = config["plugins"].get("mkdocs-jupyter")
+        if jupyter is not None and not os.path.isabs(jupyter.config.get("cache_dir", "/")):  # its own conversion cache
+            jupyter.config["cache_dir"] = os.path.join(root, jupyter.config["cache_dir"])
         options = config["mdx_configs"].setdefault("docexec.extension", {})
         options.update(command=self.command, root=root)
         settings = self.settings = Settings.load(dict(options))

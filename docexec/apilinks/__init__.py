@@ -203,17 +203,24 @@ class ApiLinksExtension(Extension):
 
         return resolve_include
 
+    def _docs(self) -> Path:
+        """``docs_dir``, relative to the folder of mkdocs.yml as docexec's settings know it
+        (so a build run from another folder finds the pages), else to the current folder."""
+        executor = self._executor()
+        base = executor.settings.base if executor is not None else Path.cwd()
+        return base / self.getConfig("docs_dir")
+
     def _file(self, title: str):
         return self._resolve()(title)
 
     def site_jobs(self) -> list[fences.Job]:
-        docs = Path(self.getConfig("docs_dir"))
+        docs = self._docs()
         return [job for page in fences.site_pages(docs) for job in fences.page_jobs(page, self._resolve())]
 
     def site_snippets(self) -> list[tuple[str, str, str, str]]:
         """(page, block id, snippet path, file) of every Python include of every page, page by
         page, read with docexec's own lexer (``fences.walk``)."""
-        docs, resolve_include = Path(self.getConfig("docs_dir")), self._resolve()
+        docs, resolve_include = self._docs(), self._resolve()
         out = []
         for page in fences.site_pages(docs):
             seen: dict[str, int] = {}
