@@ -206,9 +206,10 @@ class Session:
             self.fail_now()
 
     def fail_now(self) -> None:
-        """Raise the one error that lists every failure of this build (at most once)."""
+        """Raise the one error that lists every failure of this build (at most once; never
+        with ``errors: show``, where each page shows its own)."""
         with self.lock:
-            if not self.failures or self.failed_at_end:
+            if not self.failures or self.failed_at_end or self.settings.errors != "fail":
                 return
             self.failed_at_end = True
             failures = list(self.failures)
