@@ -18,7 +18,12 @@ class DocexecError(_Base):
 
 
 class PageError(DocexecError, ValueError):
-    """A page that cannot be built as written; the message says where and what."""
+    """A page that cannot be built as written; the message says where and what, and
+    ``line`` (1-based, when known) is the line at fault."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 class SnippetError(DocexecError, RuntimeError):

@@ -22,6 +22,7 @@ run, listing them all (``Session.rendered``).
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import fields
 
@@ -35,6 +36,9 @@ from docexec.notebooks import generate as notebook
 from docexec.settings import Settings, SettingsError
 
 
+PAGE_ERROR = re.compile(r"^@@docexec-page-error-(?P<index>\d+)@@$")  # a block that cannot be built (mkdocs serve)
+
+
 class MarkFences(Preprocessor):
     """The page's exec fences as titled code blocks, each with an output placeholder under it."""
 
@@ -43,16 +47,20 @@ class MarkFences(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        try:
-            out, self.ext.jobs = self.ext.session.scan(lines, self.ext.resolve)
-        except PageError as exc:
-            if self.ext.settings.errors != "show":
-                raise
-            print(f"docexec: {exc}", file=sys.stderr)  # mkdocs serve: the page says what is wrong, the rest works
-            self.ext.jobs = []
-            heading = [line for line in lines[:1] if line.startswith("# ")]
-            return heading + render.error_block(str(exc), self.md.htmlStash.store, title="This page cannot be built")
-        return out
+        for _ in range(len(lines) + 1):
+            try:
+                out, self.ext.jobs = self.ext.session.scan(lines, self.ext.resolve)
+                return out
+            except PageError as exc:
+                if self.ext.settings.errors != "show" or exc.line is None:
+                    raise
+                # mkdocs serve: the block at fault says what is wrong; the rest of the page,
+                # its headings (other pages link to them) and the rest of the site still work
+                print(f"docexec: {exc}", file=sys.stderr)
+                first, last = fences.fence_around(lines, exc.line)
+                self.ext.page_errors.append(str(exc))  # drawn by WriteOutputs, after the whitespace step
+                lines = [*lines[:first], "", f"@@docexec-page-error-{len(self.ext.page_errors) - 1}@@", "", *lines[last + 1 :]]
+        raise PageError("the page cannot be built")  # pragma: no cover - each pass removes a block
 
 
 class NotebookButtons(Preprocessor):
@@ -99,8 +107,12 @@ class WriteOutputs(Preprocessor):
         out: list[str] = []
         for line in lines:
             placeholder = fences.OUTPUT_PLACEHOLDER.match(line)
+            page_error = PAGE_ERROR.match(line)
             if placeholder:
                 out.extend(self.ext.output(self.ext.jobs[int(placeholder["index"])], placeholder["indent"]))
+            elif page_error:
+                message = self.ext.page_errors[int(page_error["index"])]
+                out.extend(render.error_block(message, self.md.htmlStash.store, title="This block cannot be built"))
             else:
                 out.append(line)
         if self.ext.settings.execute:
@@ -116,6 +128,7 @@ class DocexecExtension(Extension):
             raise SettingsError(f"unknown docexec option {unknown[0]!r} in mkdocs.yml; known: {', '.join(self.config)}")
         super().__init__(**kwargs)
         self.jobs: list[fences.Job] = []
+        self.page_errors: list[str] = []
 
     def extendMarkdown(self, md):
         self.md = md

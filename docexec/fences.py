@@ -79,7 +79,7 @@ def closing_line(lines: list[str], start: int, marks: str) -> int:
     for end in range(start + 1, len(lines)):
         if close.match(lines[end]):
             return end
-    raise PageError(f"line {start + 1}: code fence {marks!r} is never closed")
+    raise PageError(f"line {start + 1}: code fence {marks!r} is never closed", start + 1)
 
 
 def whole_file(text: str) -> str:
@@ -96,14 +96,14 @@ def check_include(line: str, index: int, resolve: Resolve) -> Optional[re.Match]
     target = match["target"]
     path, _, section = target.partition(":")
     if re.fullmatch(r"[\d:,-]+", section or "x"):
-        raise PageError(f"line {index + 1}: {target!r} includes by line numbers; use a named section")
+        raise PageError(f"line {index + 1}: {target!r} includes by line numbers; use a named section", index + 1)
     file = resolve(path)
     if file is None:
-        raise PageError(f"line {index + 1}: snippet file {path!r} not found")
+        raise PageError(f"line {index + 1}: snippet file {path!r} not found", index + 1)
     if section:
         with open(file, encoding="utf-8") as handle:
             if SECTION_START.format(section) not in handle.read():
-                raise PageError(f"line {index + 1}: section {section!r} not found in snippet file {file}")
+                raise PageError(f"line {index + 1}: section {section!r} not found in snippet file {file}", index + 1)
     return match
 
 
@@ -112,16 +112,16 @@ def _job(body: list[str], info: str, line: int, resolve: Resolve) -> Job:
     try:
         parsed = directive.parse(info)
     except directive.DirectiveError as exc:
-        raise PageError(f"line {line}: {exc}") from None
+        raise PageError(f"line {line}: {exc}", line) from None
     lines = [text for text in body if text.strip()]
     match = INCLUDE.match(lines[0]) if len(lines) == 1 else None
     if not match:
-        raise PageError(f"line {line}: an exec fence must hold exactly one --8<-- include")
+        raise PageError(f"line {line}: an exec fence must hold exactly one --8<-- include", line)
     if ":" in match["target"]:
-        raise PageError(f"line {line}: exec runs whole files; {match['target']!r} names a section")
+        raise PageError(f"line {line}: exec runs whole files; {match['target']!r} names a section", line)
     file = resolve(match["target"])
     if file is None:
-        raise PageError(f"line {line}: snippet file {match['target']!r} not found")
+        raise PageError(f"line {line}: snippet file {match['target']!r} not found", line)
     return Job(match["target"], file, parsed, line)
 
 
@@ -142,11 +142,29 @@ def walk(lines: list[str], resolve: Resolve) -> Iterator[Union[tuple[int, str], 
         if directive.is_python(info) and (not body or not all(includes)):
             raise PageError(
                 f"line {i + 1}: a ```{directive.language(info)} fence must hold only --8<-- includes of files in "
-                "snippets/; code pasted into Markdown is never run or tested"
+                "snippets/; code pasted into Markdown is never run or tested", i + 1,
             )
         job = _job(body, info, i + 1, resolve) if directive.is_exec(info) else None
         yield Fence(i, end, opened["indent"], opened["fence"], info, body, job)
         i = end + 1
+
+
+def fence_around(lines: list[str], line: int) -> tuple[int, int]:
+    """The 0-based (first, last) indexes of the fenced block that holds 1-based ``line``
+    (the block runs to the page's end when never closed), or of that line alone."""
+    i = 0
+    while i < len(lines) and i < line:
+        opened = FENCE.match(lines[i])
+        if opened:
+            try:
+                end = closing_line(lines, i, opened["fence"])
+            except PageError:
+                end = len(lines) - 1
+            if i <= line - 1 <= end:
+                return i, end
+            i = end
+        i += 1
+    return line - 1, line - 1
 
 
 def mark_outputs(lines: list[str], resolve: Resolve) -> tuple[list[str], list[Job]]:
@@ -181,4 +199,4 @@ def page_jobs(page: Path, resolve: Resolve) -> list[Job]:
         lines = page.read_text(encoding="utf-8").split("\n")
         return [block.job for block in walk(lines, resolve) if isinstance(block, Fence) and block.job]
     except PageError as exc:
-        raise PageError(f"{page}: {exc}") from None
+        raise PageError(f"{page}: {exc}", exc.line) from None

@@ -193,11 +193,15 @@ class MkDocsBuild:
         site_url = config.get("site_url")
         if site_url and self.settings.docs_dir:
             settings = replace(self.settings, site_url=site_url)
-            docs = settings.path("docs_dir").relative_to(settings.base)
-            for path, text in generate.expected(settings).items():
-                target = Path(config["site_dir"]) / Path(path).relative_to(docs)
-                if target.is_file():
-                    target.write_text(text, encoding="utf-8")
+            docs = settings.path("docs_dir")
+            for page in sorted(docs.glob("*.md")):
+                try:
+                    found = generate.notebook_of(page, settings)
+                except ValueError:
+                    continue  # that page failed, or (mkdocs serve) shows why
+                target = Path(config["site_dir"]) / Path(found[0]).relative_to(docs.relative_to(settings.base)) if found else None
+                if target is not None and target.is_file():
+                    target.write_text(found[1], encoding="utf-8")
         self._close_scratch()
         session.current(self.settings).fail_now()
 

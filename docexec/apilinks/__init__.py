@@ -214,17 +214,27 @@ class ApiLinksExtension(Extension):
         return self._resolve()(title)
 
     def site_jobs(self) -> list[fences.Job]:
-        docs = self._docs()
-        return [job for page in fences.site_pages(docs) for job in fences.page_jobs(page, self._resolve())]
+        jobs = []
+        for page in fences.site_pages(self._docs()):
+            try:
+                jobs += fences.page_jobs(page, self._resolve())
+            except fences.PageError:
+                continue  # that page fails (or, under mkdocs serve, shows why) when it is built
+        return jobs
 
     def site_snippets(self) -> list[tuple[str, str, str, str]]:
         """(page, block id, snippet path, file) of every Python include of every page, page by
-        page, read with docexec's own lexer (``fences.walk``)."""
+        page, read with docexec's own lexer (``fences.walk``). A page that cannot be read is
+        left out: it fails, or under ``mkdocs serve`` shows why, when it is built itself."""
         docs, resolve_include = self._docs(), self._resolve()
         out = []
         for page in fences.site_pages(docs):
             seen: dict[str, int] = {}
-            for block in fences.walk(page.read_text(encoding="utf-8").split("\n"), resolve_include):
+            try:
+                blocks = list(fences.walk(page.read_text(encoding="utf-8").split("\n"), resolve_include))
+            except fences.PageError:
+                continue
+            for block in blocks:
                 if not isinstance(block, fences.Fence) or not directive.is_python(block.info):
                     continue
                 for line in block.body:

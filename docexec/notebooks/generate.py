@@ -285,22 +285,31 @@ def _header(name: str, title: Optional[str], settings: Settings) -> str:
 # -- command line -------------------------------------------------------------
 
 
+def notebook_of(page: Path, settings: Settings) -> Optional[tuple[str, str]]:
+    """(``<docs_dir>/notebooks/<page>.ipynb`` relative to the root, its text) for one page;
+    None for a page without exec fences. A page that cannot be converted is a
+    ``ValueError`` naming it."""
+    resolve = fences.resolver(settings.path("snippets"))
+    try:
+        name = page_name(fences.page_jobs(page, resolve))
+        if name is None:
+            return None
+        if name != page.stem:
+            raise ValueError(f"it includes files of snippets/{name}/, not snippets/{page.stem}/")
+        text = dumps(page_to_notebook(page.read_text(encoding="utf-8").split("\n"), resolve, settings))
+    except (ValueError, fences.PageError) as exc:
+        raise ValueError(f"{page.relative_to(settings.base)}: {exc}") from None
+    return f"{_folder(settings)}/{name}.ipynb", text
+
+
 def expected(settings: Settings) -> dict[str, str]:
     """``docs/notebooks/<page>.ipynb`` (relative to ``settings.root``) -> its text, for every
     page of ``settings.docs_dir`` with exec fences."""
-    docs = settings.path("docs_dir")
-    resolve = fences.resolver(settings.path("snippets"))
     out: dict[str, str] = {}
-    for page in sorted(docs.glob("*.md")):
-        try:
-            name = page_name(fences.page_jobs(page, resolve))
-            if name is None:
-                continue
-            if name != page.stem:
-                raise ValueError(f"it includes files of snippets/{name}/, not snippets/{page.stem}/")
-            out[f"{_folder(settings)}/{name}.ipynb"] = dumps(page_to_notebook(page.read_text(encoding="utf-8").split("\n"), resolve, settings))
-        except (ValueError, fences.PageError) as exc:
-            raise ValueError(f"{page.relative_to(settings.base)}: {exc}") from None
+    for page in sorted(settings.path("docs_dir").glob("*.md")):
+        found = notebook_of(page, settings)
+        if found:
+            out[found[0]] = found[1]
     return out
 
 
