@@ -1,0 +1,1 @@
+"""Snippets for docs/backward_options.md."""
