@@ -3,7 +3,7 @@ official documentation, where, and what the resolver needs to know about them.
 
     .venv/bin/python scripts/apilinks_map.py --inventory objects.inv      # preferred
     .venv/bin/python scripts/apilinks_map.py --listing scripts/data/pytorch-2.13-generated.txt \
-        --in-page scripts/data/pytorch-2.13-in-page.txt
+        --in-page scripts/data/pytorch-2.13-in-page.txt --dtypes scripts/data/pytorch-2.13-dtypes.txt
 
 The documentation version is the installed torch's major.minor (the site's torch,
 pinned in pyproject.toml). Sources, best first:
@@ -12,13 +12,17 @@ pinned in pyproject.toml). Sources, best first:
   https://docs.pytorch.org/docs/<version>/objects.inv (also in the public repository
   pytorch/docs, folder <version>/). Every documented Python object, with its page and
   anchor, exactly as Sphinx resolves cross-references.
-- ``--listing`` (+ ``--in-page``): the pages under generated/ of the built docs (one
-  page per object, anchor = the object's name, as Sphinx autosummary writes them), read
-  from the docnames of <version>/searchindex.js, plus objects documented inside other
-  pages, each checked in that page's HTML. This is what the session that wrote this
-  script could read (no network; the pytorch/docs snapshot is 822 MB), and the map in
-  the repository says so in its "source" field. Re-run with ``--inventory`` where
-  docs.pytorch.org is reachable.
+- ``--listing`` + ``--in-page`` (+ ``--dtypes``), from the built docs in pytorch/docs
+  (what the sessions that wrote this could read: no network, and the snapshot is 822 MB;
+  the map's "sources" field says which files it came from):
+  - the pages under generated/ (one page per object, anchor = the object's name, as Sphinx
+    autosummary writes them), read from the docnames of <version>/searchindex.js;
+  - the objects documented inside other pages (autograd.html#torch.autograd.Function,
+    amp.html#torch.autocast, ...), copied from the "objects" table of the same
+    searchindex.js, which is the inventory's content: page and element id of every object;
+  - the dtypes (torch.float32, ...), which the docs list in a table under torch.dtype of
+    tensor_attributes.html without an element of their own: they link to that class.
+  Re-run with ``--inventory`` where docs.pytorch.org is reachable.
 
 Links only ever point at objects from one of these sources. The installed torch is
 imported only to complete that set with what the docs imply, never to invent pages:
@@ -29,7 +33,8 @@ imported only to complete that set with what the docs imply, never to invent pag
 - bases: for each documented class, its nearest documented base classes, so that
   ``model.parameters()`` on a ``torch.nn.Sequential`` finds ``torch.nn.Module.parameters``;
 - members documented on a class's generated page (``:members:``: public, with a
-  docstring, defined in the class itself), anchored at their full name;
+  docstring, defined in the class itself), anchored at their full name and listed in the
+  map's "members" (with ``--inventory`` the inventory already holds them);
 - return types: which documented callables return a Tensor ("T") or a tuple/list of
   Tensors ("T*"), from torch's own type stubs and annotations, so that the resolver
   knows ``x = torch.randn(3)`` makes ``x`` a tensor.
@@ -48,6 +53,7 @@ import inspect
 import json
 import re
 import sys
+import warnings
 import zlib
 from importlib import metadata
 from pathlib import Path
@@ -78,8 +84,8 @@ def read_inventory(data: bytes) -> dict[str, str]:
     return objects
 
 
-def read_listing(listing: Path, in_page: Path | None) -> dict[str, str]:
-    """The listing's objects (page generated/NAME.html, anchor NAME) and the in-page ones."""
+def read_listing(listing: Path) -> dict[str, str]:
+    """The listing's objects: page generated/NAME.html, anchor NAME."""
     objects = {}
     for line in listing.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -87,12 +93,52 @@ def read_listing(listing: Path, in_page: Path | None) -> dict[str, str]:
             for name in names.split():
                 full = f"{prefix.strip()}.{name}"
                 objects[full] = f"generated/{full}.html#{full}"
-    if in_page:
-        for line in in_page.read_text().splitlines():
-            if line.strip() and not line.startswith("#"):
-                page, _, names = line.partition(":")
-                for full in names.split():
-                    objects[full] = f"{page.strip()}#{full}"
+    return objects
+
+
+def read_in_page(path: Path) -> dict[str, str]:
+    """Objects documented inside other pages, from entries of searchindex.js's "objects"
+    table (``PREFIX [[doc, objtype, priority, anchor, name], ...]``) and its doc names
+    (``@doc INDEX DOCNAME``) and object types (``@objtypes {...}``)."""
+    docs: dict[int, str] = {}
+    objtypes: dict[str, str] = {}
+    objects = {}
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("@doc "):
+            _, index, docname = line.split()
+            docs[int(index)] = docname
+        elif line.startswith("@objtypes "):
+            objtypes = json.loads(line.partition(" ")[2])
+        else:
+            prefix, _, entries = line.partition(" ")
+            for doc, objtype, _priority, anchor, name in json.loads(entries):
+                full = f"{prefix}.{name}"
+                if docs[doc].startswith("generated/") or objtypes[str(objtype)] == "py:module":
+                    raise SystemExit(f"{path.name}: {full} is not an in-page object")
+                if anchor == "":
+                    anchor = full
+                elif anchor == "-":
+                    anchor = f"{objtypes[str(objtype)].split(':')[1]}-{full}"
+                objects[full] = f"{docs[doc]}.html#{anchor}"
+    return objects
+
+
+def read_dtypes(path: Path) -> dict[str, str]:
+    """The dtypes the docs list in a table (``PAGE: page#anchor`` then names), each a
+    torch.dtype of the installed torch."""
+    import torch
+
+    page, objects = None, {}
+    for line in path.read_text().splitlines():
+        if line.startswith("PAGE:"):
+            page = line.partition(":")[2].strip()
+        elif line.strip() and not line.startswith("#"):
+            for name in line.split():
+                if not isinstance(resolve_object(name), torch.dtype):
+                    raise SystemExit(f"{path.name}: {name} is not a torch.dtype")
+                objects[name] = page
     return objects
 
 
@@ -133,21 +179,26 @@ def resolve_object(name: str):
         try:
             for part in parts[i:]:
                 obj = getattr(obj, part)
-        except AttributeError:
+        except Exception:  # AttributeError, or a lazy object that needs a GPU (torch.backends.cuda.cufft_plan_cache)
             return None
         return obj
     return None
 
 
 def canonical(obj) -> str | None:
-    module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
-    if isinstance(module, str) and isinstance(qualname, str) and "<" not in qualname:
-        return f"{module}.{qualname}"
+    try:
+        module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+    except Exception:  # a lazy object that needs a GPU to answer
+        return None
+    if isinstance(module, str) and isinstance(qualname, str) and "<" not in qualname and "pybind11_" not in qualname:
+        return f"{module}.{qualname}"  # (pybind11's generated record types name no public object)
     return None
 
 
 def complete(objects: dict[str, str]) -> dict:
     import torch  # noqa: F401  (the site's torch: the one whose docs these are)
+
+    warnings.filterwarnings("ignore", category=UserWarning)  # deprecated objects still documented (TypedStorage)
 
     documented = set(objects)
     by_canonical: dict[str, str] = {}
@@ -171,7 +222,8 @@ def complete(objects: dict[str, str]) -> dict:
             key = canonical(obj)
             if key and key != name:
                 by_canonical.setdefault(key, name)
-    # members documented on a class's own generated page
+    # members documented on a class's own generated page (with a listing: not in it)
+    members = []
     for name, cls in classes.items():
         page = objects[name].split("#")[0]
         if page != f"generated/{name}.html":
@@ -184,6 +236,7 @@ def complete(objects: dict[str, str]) -> dict:
             if isinstance(func, property) or callable(func):
                 if inspect.getdoc(func):
                     objects[full] = f"{page}#{full}"
+                    members.append(full)
     documented = set(objects)
     aliases = dict(by_canonical)
     for module_name in ALIAS_MODULES:
@@ -232,7 +285,7 @@ def complete(objects: dict[str, str]) -> dict:
     modules = sorted({n.rsplit(".", i)[0] for n in known for i in range(1, n.count(".") + 1)
                       if inspect.ismodule(resolve_object(n.rsplit(".", i)[0]))} | set(ALIAS_MODULES))
     return {"aliases": aliases, "bases": bases, "returns": returns, "modules": modules,
-            "classes": sorted(set(classes) | set(holders))}
+            "classes": sorted(set(classes) | set(holders)), "members": sorted(members)}
 
 
 def compact(objects: dict[str, str]) -> dict[str, str]:
@@ -253,6 +306,7 @@ def main(argv=None) -> int:
     parser.add_argument("--inventory", type=Path, help="objects.inv of the docs version")
     parser.add_argument("--listing", type=Path, help="generated/ pages of the docs version (see docstring)")
     parser.add_argument("--in-page", type=Path, help="objects documented inside other pages (with --listing)")
+    parser.add_argument("--dtypes", type=Path, help="the docs' table of dtypes (with --listing)")
     parser.add_argument("--docs-version", help="the docs version the source is from (default: torch's major.minor)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
@@ -262,18 +316,35 @@ def main(argv=None) -> int:
     if args.inventory:
         objects = read_inventory(args.inventory.read_bytes())
         source = f"objects.inv of {DOCS.format(version=version)}"
+        sources = [{"file": str(args.inventory), "objects": len(objects), "from": source}]
     elif args.listing:
-        objects = read_listing(args.listing, args.in_page)
-        source = (f"generated/ pages listed in {version}/searchindex.js of github.com/pytorch/docs "
-                  f"({args.listing.name}) and in-page objects checked in its HTML ({args.in_page.name if args.in_page else 'none'})")
+        objects = read_listing(args.listing)
+        sources = [{"file": f"scripts/data/{args.listing.name}", "objects": len(objects),
+                    "from": f"docnames of {version}/searchindex.js, github.com/pytorch/docs"}]
+        for path, reader, origin in ((args.in_page, read_in_page, f'"objects" of {version}/searchindex.js, github.com/pytorch/docs'),
+                                     (args.dtypes, read_dtypes, f"the dtype tables of {version}/tensor_attributes.html, github.com/pytorch/docs")):
+            if path:
+                found = reader(path)
+                clash = sorted(set(found) & set(objects))
+                if clash:
+                    raise SystemExit(f"{path.name}: already in another source: {clash[:5]}")
+                objects.update(found)
+                sources.append({"file": f"scripts/data/{path.name}", "objects": len(found), "from": origin})
+        source = (f"built docs {version} in github.com/pytorch/docs: generated/ pages and in-page objects listed in "
+                  f"{version}/searchindex.js, dtypes from {version}/tensor_attributes.html")
     else:
         parser.error("give --inventory or --listing")
     extra = complete(objects)
+    if extra["members"]:
+        sources.append({"file": "", "objects": len(extra["members"]),
+                        "from": "members of classes documented on their own generated/ page: the methods and properties "
+                                "with a docstring that torch's class defines itself (Sphinx :members:), listed in \"members\""})
     data = {
         "docs_version": version,
         "torch_version": torch_version,
         "url": DOCS.format(version=version),
         "source": source,
+        "sources": sources,
         "note": "" if version == wanted else f"torch {torch_version} has no docs {wanted}; nearest available: {version}",
         "objects": compact(objects),
         **extra,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from docexec.apilinks import _as_shown
+from docexec.fences import whole_file as _as_shown
 from docexec.apilinks.resolve import load_map
 
 ROOT = Path(__file__).resolve().parents[2]

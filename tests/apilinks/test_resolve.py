@@ -12,7 +12,8 @@ import pygments.formatters
 import pygments.lexers
 import pytest
 
-from docexec.apilinks import _as_shown, block_id, link_code
+from docexec.apilinks import block_id, link_code
+from docexec.fences import whole_file as _as_shown
 from docexec.apilinks.resolve import MAP, load_map, references
 
 ROOT = Path(__file__).resolve().parents[2]
