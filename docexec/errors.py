@@ -28,3 +28,14 @@ class PageError(DocexecError, ValueError):
 
 class SnippetError(DocexecError, RuntimeError):
     """A snippet that must not be published: it failed, hung, or is not reproducible."""
+
+
+# MkDocs reports an error raised while it loads a Markdown extension with the source lines
+# of every frame down to the first one without source. Raised from code compiled here (no
+# source file), a configuration error keeps its one message and nothing else.
+_RAISE = compile("raise error from None", "<docexec configuration>", "exec")
+
+
+def raise_config_error(error: Exception) -> None:
+    """Raise ``error`` (a bad option in mkdocs.yml) so that MkDocs shows just its message."""
+    exec(_RAISE, {"error": error.with_traceback(None)})

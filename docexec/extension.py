@@ -31,7 +31,7 @@ from markdown.preprocessors import Preprocessor
 
 from docexec import devices, fences, judge, records, render, report, session
 from docexec.cache import torch_version
-from docexec.errors import PageError, SnippetError
+from docexec.errors import PageError, SnippetError, raise_config_error
 from docexec.notebooks import generate as notebook
 from docexec.settings import Settings, SettingsError
 
@@ -125,7 +125,7 @@ class DocexecExtension(Extension):
         self.config = {f.name: [f.default, f"docexec setting {f.name} (see docexec/settings.py)"] for f in fields(Settings)}
         unknown = [key for key in kwargs if key not in self.config]
         if unknown:  # before Python-Markdown's own check, which would say only KeyError
-            raise SettingsError(f"unknown docexec option {unknown[0]!r} in mkdocs.yml; known: {', '.join(self.config)}")
+            raise_config_error(SettingsError(f"unknown docexec option {unknown[0]!r} in mkdocs.yml; known: {', '.join(self.config)}"))
         super().__init__(**kwargs)
         self.jobs: list[fences.Job] = []
         self.page_errors: list[str] = []
@@ -133,7 +133,10 @@ class DocexecExtension(Extension):
     def extendMarkdown(self, md):
         self.md = md
         md.registerExtension(self)  # so that other extensions (docexec.apilinks) find this build's runs
-        self.settings = Settings.load(self.getConfigs())
+        try:
+            self.settings = Settings.load(self.getConfigs())
+        except SettingsError as exc:
+            raise_config_error(exc)
         self.session = session.current(self.settings)
         md.preprocessors.register(MarkFences(md, self), "docexec_fences", 33)
         md.preprocessors.register(NotebookButtons(md, self), "docexec_notebook_buttons", 32.9)
