@@ -49,8 +49,10 @@ TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
 
 
 def block_id(title: str, seen: dict[str, int]) -> str:
-    """The id of a snippet's block on its page: its file name, made unique on the page."""
-    base = title.rsplit("/", 1)[-1]
+    """The id of a snippet's block on its page: its file name without ``.py``, made unique
+    on the page. No dot: Material's copy button finds the code by a CSS selector built
+    from the id (``#__code_x > code``), where a dot would start a class name."""
+    base = title.rsplit("/", 1)[-1].removesuffix(".py")
     seen[base] = seen.get(base, 0) + 1
     return base if seen[base] == 1 else f"{base}-{seen[base]}"
 

@@ -141,4 +141,4 @@ def test_linking_keeps_the_code_text_and_links_only_map_targets(path):
 
 def test_block_ids_are_file_names_made_unique_on_the_page():
     seen: dict[str, int] = {}
-    assert [block_id(t, seen) for t in ("a/x.py", "a/y.py", "b/x.py")] == ["x.py", "y.py", "x.py-2"]
+    assert [block_id(t, seen) for t in ("a/x.py", "a/y.py", "b/x.py")] == ["x", "y", "x-2"]
