@@ -54,3 +54,39 @@ def test_one_test_file_alone_prints_no_coverage_table(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "coverage:" not in done.stdout and "TOTAL" not in done.stdout, done.stdout
     assert len(done.stdout.splitlines()) < 15, done.stdout
+
+
+# --------------------------------------------------------------------------- chromium
+
+
+def test_the_chromium_install_works_as_root_and_as_a_user():
+    """As root (a container, where there is no sudo and the package lists may be empty)
+    and as a user with sudo: both forms are given."""
+    block = next(b for b in bash_blocks() if "apt-get install" in b and "chromium" in b)
+    lines = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert "apt-get update && apt-get install -y chromium" in lines, block
+    assert "sudo apt-get update && sudo apt-get install -y chromium" in lines, block
+
+
+# --------------------------------------------------------------------------- Material's banner
+
+BANNER = "To disable this warning, set NO_MKDOCS_2_WARNING=1"
+
+
+def test_mkdocs_started_by_the_tests_prints_no_banner(tmp_path):
+    """tests/conftest.py sets NO_MKDOCS_2_WARNING for everything the tests start; Material
+    otherwise prints a 10-line notice on every `mkdocs` command."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: banner\ntheme:\n  name: material\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert BANNER not in done.stderr, done.stderr
+
+
+def test_the_readme_says_how_to_silence_the_banner():
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "export NO_MKDOCS_2_WARNING=1" in quick_start
