@@ -148,6 +148,7 @@ def page_path(source: Path) -> str:
 
 
 PAGES = [page_path(p) for p in source_pages()]
+NOTEBOOK_PAGES = [page_path(p) for p in source_pages() if p.suffix == ".ipynb"]  # rendered by mkdocs-jupyter
 ALL_PAGES = PAGES + ["404.html"]  # the 404 page is reader-facing too
 
 

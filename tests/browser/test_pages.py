@@ -17,7 +17,7 @@ import re
 import pytest
 
 from .conftest import (
-    ALL_PAGES, AXE_CORE_VERSION, DOCS, PHONE, ROOT, SCREENSHOTS, axe_core_js, axe_core_version,
+    ALL_PAGES, AXE_CORE_VERSION, DOCS, NOTEBOOK_PAGES, PHONE, ROOT, SCREENSHOTS, axe_core_js, axe_core_version,
     diagram_count, html_file, missing, page_id, python_fence_count, run_axe, snippet_as_included,
 )
 
@@ -184,8 +184,19 @@ def test_page_weight_is_within_budget(desktop, site, page_weights, capsys):
     with capsys.disabled():
         print(f"\npage weight: {line}")
     assert visit_bytes <= VISIT_BUDGET, f"{visit_bytes} bytes on a first visit, budget {VISIT_BUDGET}: {entries}"
-    if own_bytes > PAGE_BUDGET and desktop.path.rstrip("/") + ".ipynb" in {p.name for p in DOCS.glob("*.ipynb")}:
+    if desktop.path in NOTEBOOK_PAGES:
+        # mkdocs-jupyter's template inlines JupyterLab's stylesheet (about 590 KB) into every
+        # notebook page. That part is known and expected to fail; the rest of the page (its
+        # cells, outputs and figures) is held to the budget like any page. Strict: a notebook
+        # page without that stylesheet (published as raw JSON, as it once was, or a template
+        # that no longer inlines it) fails here instead of passing unnoticed.
         styles = sum(len(m) for m in re.findall(rb"<style.*?</style>", html, re.S))
+        assert styles > 100_000, (
+            f"{desktop.path}: {styles} bytes of inline <style>, not JupyterLab's stylesheet: is the notebook "
+            "rendered (test_notebook_page.py)? If mkdocs-jupyter stopped inlining it, remove this xfail")
+        assert own_bytes - styles <= PAGE_BUDGET, (
+            f"{desktop.path}: {own_bytes - styles} bytes of its own besides {styles} of inline <style>, "
+            f"budget {PAGE_BUDGET}")
         pytest.xfail(f"{own_bytes} bytes, {styles} of them inline <style>: mkdocs-jupyter's template inlines "
                      "JupyterLab's stylesheet into every notebook page, for widgets it does not have")
     hidden = sum(len(m) for m in re.findall(rb'href="(data:[^"]*)"', html))  # downloads carried inline
