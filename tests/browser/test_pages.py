@@ -135,6 +135,23 @@ def test_loads_whole_with_the_network_blocked(desktop, site):
         assert not mermaid, "a page without diagrams loaded Mermaid"
 
 
+def test_the_repository_link_asks_github_for_nothing(browser, site):
+    """Privacy, with REPO_URL set as the deploy workflow sets it: the header links to the
+    repository, and Material's repository widget is turned off. That widget (its "source"
+    component) asks api.github.com for the repository's stars, forks and latest release on
+    every page a reader opens; overrides/partials/source.html leaves its mark out, so no
+    page carries it and opening one requests nothing from GitHub (or any other host)."""
+    marked = [p.relative_to(site.dir).as_posix() for p in site.html_files()
+              if 'data-md-component="source"' in p.read_text()]
+    assert not marked, f"pages that would ask api.github.com for the repository's facts: {marked}"
+    visit = browser.open("", wait_until="networkidle")
+    links = visit.page.locator("a.md-source").evaluate_all("links => links.map(a => a.href)")
+    assert links and {link.rstrip("/") for link in links} == {site.repo}, links
+    assert visit.page.locator(".md-source__facts").count() == 0
+    assert not visit.third_party, f"requests to other hosts: {visit.third_party}"
+    assert not visit.problems(), visit.problems()
+
+
 # Page weight. A page's own bytes are its HTML plus whatever it requests outside the
 # files every page shares (Material's CSS and JS, ours, the search index, the sitemap,
 # Mermaid). Budget: 200 KB uncompressed, about 40 KB as GitHub Pages sends it (gzip).
