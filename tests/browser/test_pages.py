@@ -344,3 +344,72 @@ def test_no_horizontal_scroll_on_a_phone(phone):
             width["client"],
         )
         pytest.fail(f"{width['scroll']} px wide in a {width['client']} px viewport; too wide: {wide}")
+
+
+def test_copy_buttons_sit_clear_of_the_text_on_a_phone(phone):
+    """Each block's copy button (always shown on a touch screen) lies outside the text it
+    copies, in the block's title bar: at 375 px it used to cover the end of an output's
+    first line, with a background of its own."""
+    overlaps = phone.page.evaluate(
+        """() => [...document.querySelectorAll(".md-typeset .highlight")].flatMap(block => {
+            const nav = block.querySelector(".md-code__nav"), code = block.querySelector("pre > code");
+            if (!nav || !code) return [];
+            const a = nav.getBoundingClientRect(), b = code.getBoundingClientRect();
+            if (!a.width || !b.width) return [];  // in a tab not selected, or a closed <details>
+            const apart = a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5 || a.right <= b.left + 0.5 || b.right <= a.left + 0.5;
+            return apart ? [] : [`${(block.querySelector(".filename") || {}).textContent}: button at`
+                                 + ` ${Math.round(a.top)}..${Math.round(a.bottom)}, text from ${Math.round(b.top)}`];
+        })"""
+    )
+    assert not overlaps, "copy buttons over the text:\n" + "\n".join(overlaps)
+
+
+# Only the backgrounds: the text and the copy button hidden, so that the pixels at a block's
+# edges show what the block draws there and not a letter cut in half.
+BACKGROUNDS_ONLY = """
+.md-typeset .highlight code, .md-typeset .highlight code * { color: transparent !important;
+  text-decoration: none !important; text-shadow: none !important; }
+.md-typeset .md-code__nav { visibility: hidden !important; }
+"""
+
+
+def _edges(element) -> tuple[int, int]:
+    """How far the grey level at the left and at the right edge of ``element`` (a code
+    block, as drawn) is from the one in its middle, on the row halfway down."""
+    import io
+
+    from PIL import Image  # comes with matplotlib, a dependency of the site
+
+    image = Image.open(io.BytesIO(element.screenshot(animations="disabled"))).convert("L")
+    width, height = image.size
+    row = height // 2
+    middle = image.getpixel((width // 2, row))
+    return abs(image.getpixel((1, row)) - middle), abs(image.getpixel((width - 2, row)) - middle)
+
+
+def test_wide_lines_show_that_they_scroll_on_a_phone(phone):
+    """A line wider than the screen is cut at the block's edge; a shadow there says that the
+    block scrolls that way (a phone shows no scroll bar): at the right edge while there is
+    more to the right, at the left once scrolled. A block that does not scroll shows none."""
+    page = phone.page
+    page.add_style_tag(content=BACKGROUNDS_ONLY)
+    codes = page.locator(".md-typeset .highlight pre > code:visible")
+    kinds = codes.evaluate_all("codes => codes.map(c => c.scrollWidth > c.clientWidth + 1)")
+    checked = []
+    for wide in (True, False):
+        if wide not in kinds:
+            continue
+        code = codes.nth(kinds.index(wide))
+        code.evaluate("c => { c.scrollLeft = 0; }")
+        code.scroll_into_view_if_needed()
+        left, right = _edges(code)
+        if wide:
+            assert right >= 20 and left <= 3, f"no shadow at the right edge of a block that scrolls: {left=} {right=}"
+            code.evaluate("c => { c.scrollLeft = c.scrollWidth; }")
+            left, right = _edges(code)
+            assert left >= 20 and right <= 3, f"scrolled to its end, the block should shade its left edge: {left=} {right=}"
+        else:
+            assert left <= 3 and right <= 3, f"a shadow on a block that does not scroll: {left=} {right=}"
+        checked.append("wide" if wide else "narrow")
+    if phone.path == "debugging/":  # tracebacks: lines far wider than 375 px
+        assert "wide" in checked, kinds
