@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/build.py [--runs 3]
 
-It copies the site (docs/, snippets/, docexec/, mkdocs.yml) to a temporary
+It copies the site (docs/, snippets/, docexec/, overrides/, mkdocs.yml) to a temporary
 folder and builds it there, so the repository and its cache are untouched:
 
 * plain   build with execution switched off (DOCEXEC_EXECUTE=0)
@@ -165,7 +165,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for part in ("docs", "snippets", "docexec"):
+        for part in ("docs", "snippets", "docexec", "overrides"):
             shutil.copytree(ROOT / part, work / part, ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
         rounds = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 from collections import Counter
@@ -10,6 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 import torch
+
+# Material prints a 10-line notice on every `mkdocs` command; nothing the tests start shows it.
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE, TITLE = "demo_page", "Demo page: made by the scaffold"
-COPIED = ["docs", "snippets", "docexec", "mkdocs.yml", "pyproject.toml",
+COPIED = ["docs", "snippets", "docexec", "overrides", "mkdocs.yml", "pyproject.toml",
           "tests/conftest.py", "tests/test_site.py", "tests/snippets"]
 
 

@@ -2,9 +2,10 @@
 
 The site is built once per session (``mkdocs build -d <tmp>``) as it is deployed:
 with ``SITE_URL`` set (``$SITE_URL``, or ``DEPLOYED_URL``, a GitHub Pages project
-site), and served by a stdlib HTTP server on 127.0.0.1 under that URL's path
-(``/autograd-docs/``), so links that only work at the server root, such as the 404
-page's absolute ones, would be caught.
+site) and ``REPO_URL`` (``$REPO_URL``, or ``DEPLOYED_REPO``: the repository link,
+"edit this page" and "Open in Colab" are on the pages), and served by a stdlib HTTP
+server on 127.0.0.1 under that URL's path (``/autograd-docs/``), so links that only
+work at the server root, such as the 404 page's absolute ones, would be caught.
 
 Browser tests drive Debian's ``chromium`` through Playwright for Python (no
 ``playwright install``: the browser comes from apt). Every request that does not
@@ -148,6 +149,7 @@ def page_path(source: Path) -> str:
 
 
 PAGES = [page_path(p) for p in source_pages()]
+NOTEBOOK_PAGES = [page_path(p) for p in source_pages() if p.suffix == ".ipynb"]  # rendered by mkdocs-jupyter
 ALL_PAGES = PAGES + ["404.html"]  # the 404 page is reader-facing too
 
 
@@ -199,12 +201,23 @@ def site_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
+# The repository the deploy workflow names (REPO_URL, EDIT_URI): the repository link, "edit
+# this page" and "Open in Colab" are on every page, as deployed; $REPO_URL wins.
+DEPLOYED_REPO = "https://github.com/owner/autograd-docs"
+
+
+def repo_url() -> str:
+    return (os.environ.get("REPO_URL") or DEPLOYED_REPO).rstrip("/")
+
+
 def build_site(dest: Path) -> None:
-    """A clean ``mkdocs build -d dest`` from the repository root, published at
-    ``site_url()``: every snippet runs (docexec's result cache is pointed at an empty
-    folder beside ``dest``). Fails the test with mkdocs' own words."""
+    """A clean ``mkdocs build -d dest`` from the repository root, as the deploy workflow
+    builds it: published at ``site_url()``, from the repository ``repo_url()``. Every
+    snippet runs (docexec's result cache is pointed at an empty folder beside ``dest``).
+    Fails the test with mkdocs' own words."""
     cache = dest.parent / f"{dest.name}-docexec-cache"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DOCEXEC_CACHE_DIR=str(cache), SITE_URL=site_url())
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DOCEXEC_CACHE_DIR=str(cache), SITE_URL=site_url(),
+               REPO_URL=repo_url(), EDIT_URI=os.environ.get("EDIT_URI") or "edit/main/docs/")
     done = subprocess.run(
         # Not --quiet: it silences the warnings that strict mode counts, and a broken link would pass.
         [sys.executable, "-m", "mkdocs", "build", "-d", str(dest)],
@@ -219,6 +232,7 @@ class Site:
     dir: Path
     prefix: str  # URL path the site is served under, e.g. "/autograd-docs/"
     url: str = ""  # the address it was built for (canonical links, sitemap), e.g. https://owner.github.io/autograd-docs/
+    repo: str = ""  # the repository it was built from (REPO_URL), e.g. https://github.com/owner/autograd-docs
     copy_runs: CopyRuns | None = None
 
     def html_files(self) -> list[Path]:
@@ -240,7 +254,7 @@ def _start_copy_runs(site: Site, request) -> CopyRuns:
 def site(tmp_path_factory, request) -> Site:
     dest = tmp_path_factory.mktemp("site-a") / "site"
     build_site(dest)
-    built = Site(dest, _site_prefix(site_url()), site_url())
+    built = Site(dest, _site_prefix(site_url()), site_url(), repo_url())
     if request.config.stash.get(COPY_RUN_SELECTED, False):
         _start_copy_runs(built, request)  # now, in the background: see copyrun.py
     return built

@@ -253,20 +253,54 @@ def _site(tmp_path: Path, pages: dict[str, list[str]]) -> Path:
     return site
 
 
+def _default_sigint() -> None:
+    """In the child, before exec: Ctrl-C as a terminal delivers it. A pytest started with
+    ``&`` from a script ignores SIGINT, its children inherit that, and a Python started
+    with SIGINT ignored installs no KeyboardInterrupt handler: the build would never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _mkdocs(site: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site / "out")], cwd=site,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), preexec_fn=_default_sigint,
     )
+
+
+def _stop(build: subprocess.Popen, site: Path) -> None:
+    """Whatever happened, leave nothing running: the build's process group, then its workers
+    (each in a session of its own; they exit once the build's end of their stdin is closed)."""
+    if build.poll() is None:
+        os.killpg(build.pid, signal.SIGKILL)
+    build.communicate()
+    deadline = time.monotonic() + 10
+    while _worker_pids(site) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in _worker_pids(site):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _worker_pids(site: Path) -> list[int]:
+    """Processes working in ``site`` (the build's workers and their runs), zombies aside."""
+    found = []
+    for cwd in glob.glob("/proc/[0-9]*/cwd"):
+        try:
+            if os.readlink(cwd).startswith(str(site)) and "\nState:\tZ" not in Path(cwd).with_name("status").read_text():
+                found.append(int(Path(cwd).parent.name))
+        except OSError:
+            continue
+    return found
 
 
 def _worker_processes(site: Path) -> list[str]:
     found = []
-    for cwd in glob.glob("/proc/[0-9]*/cwd"):
+    for pid in _worker_pids(site):
         try:
-            if os.readlink(cwd).startswith(str(site)):
-                found.append(Path(cwd).with_name("cmdline").read_bytes().replace(b"\0", b" ").decode())
+            found.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
         except OSError:
             continue
     return found
@@ -282,8 +316,8 @@ def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_pa
     (site / "snippets" / "fid" / "slow_fail.py").write_text(slow_fail)
     (site / "docs" / "a_fail.md").write_text("# a\n\n" + fence("fid/slow_fail.py"))
     (site / "docs" / "c_slow.md").write_text("# c\n\n" + fence("bad/sleeper.py", " timeout=4"))
+    build = _mkdocs(site)
     try:
-        build = _mkdocs(site)
         _, err = build.communicate(timeout=120)
         assert build.returncode != 0 and "2 snippet(s) may not be published" in err, err
         assert "broken on purpose" in err and "still running after 4 s" in err
@@ -292,22 +326,27 @@ def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_pa
         cached = [p.name for p in (tmp_path / "cache").rglob("*.json")]
         assert "exit_zero.json" in cached, f"finished results were not cached: {cached}"
     finally:
+        _stop(build, site)
         _kill("sleep 317.75")
 
 
 @pytest.mark.build
 def test_ctrl_c_stops_the_build_at_once_and_cleanly(tmp_path):
     site = _site(tmp_path, {"index": ["bad/sleeper.py", "bad/write_next.py", "bad/grandchild.py"]})
+    build = _mkdocs(site)
     try:
-        build = _mkdocs(site)
         time.sleep(6)  # the worker has started and is running the sleeper
         assert build.poll() is None
-        os.killpg(build.pid, signal.SIGINT)
+        os.killpg(build.pid, signal.SIGINT)  # Ctrl-C in a terminal: to the whole foreground group
         start = time.monotonic()
-        _, err = build.communicate(timeout=30)
+        try:
+            _, err = build.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the build was still running 30 s after Ctrl-C")
         assert time.monotonic() - start < 2, "the build did not stop within 2 s of Ctrl-C"
         assert "docexec" not in err and "Exception ignored" not in err, err
         time.sleep(0.5)
         assert _processes("sleep 317.75") == [] and _worker_processes(site) == []
     finally:
+        _stop(build, site)
         _kill("sleep 317.75")
