@@ -17,12 +17,9 @@ class TwoHeads(nn.Module):  # the aux head only runs when asked for
         return self.main(h) + self.aux(h) if use_aux else self.main(h)
 
 
-def batch(rank, device):  # each rank's batch: 4 samples, seeded by the rank
-    return torch.randn(4, 3, generator=torch.Generator().manual_seed(100 + rank)).to(device)
-
-
-def train(rank, device):
-    x = batch(rank, device)
+def run(rank, tmp, device):
+    dist.init_process_group("gloo", init_method=f"file://{tmp}/rendezvous", rank=rank, world_size=2)
+    x = torch.randn(4, 3, generator=torch.Generator().manual_seed(100 + rank)).to(device)
     grads = {}
     for option in ["find_unused_parameters", "static_graph"]:
         torch.manual_seed(0)
@@ -31,31 +28,18 @@ def train(rank, device):
             model.zero_grad()
             model(x).sum().backward()
         grads[option] = {name: p.grad for name, p in model.module.named_parameters()}
+    del model  # DDP goes before its process group
+    dist.destroy_process_group()
     return grads
-
-
-def run(rank, init_method, device):  # one rank: join the group, train, leave it
-    dist.init_process_group("gloo", init_method=init_method, rank=rank, world_size=2)
-    try:
-        return train(rank, device)  # returns first, so DDP is freed before its group
-    finally:
-        dist.destroy_process_group()
-
-
-def launch(device):  # rank 1 in a new process, rank 0 in this one; returns rank 0's result
-    context = mp.get_context("spawn")  # a fresh interpreter, which imports this file again
-    with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
-        rank1 = context.Process(target=run, args=(1, f"file://{tmp}/rendezvous", device))
-        rank1.start()
-        try:
-            return run(0, f"file://{tmp}/rendezvous", device)
-        finally:
-            rank1.join()
 
 
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    results = launch(device)
+    with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
+        rank1 = mp.get_context("spawn").Process(target=run, args=(1, tmp, device))
+        rank1.start()  # rank 1: a new interpreter, which imports this file again
+        results = run(0, tmp, device)  # rank 0: this process
+        rank1.join()
     for option, grads in results.items():
         print(f"{option}=True: 3 steps ran; aux.weight.grad = {grads['aux.weight']}")
         print("  main.weight.grad =", grads["main.weight"])

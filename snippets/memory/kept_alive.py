@@ -12,15 +12,10 @@ params = {p.untyped_storage().data_ptr() for p in model.parameters()}
 alive = weakref.WeakSet()  # one entry per tensor that some graph still saves
 
 
-class Saved:  # what autograd stores in place of a saved tensor, so we can watch it go
+class Saved:  # the pack hook: autograd stores this in place of a saved tensor, so we see it go
     def __init__(self, t):
-        self.t = t.detach()  # detached: a saved output must not point back at its node
-
-
-def pack(t):
-    saved = Saved(t)
-    alive.add(saved)
-    return saved
+        self.t = t.detach()  # detached: a saved output must not point back at its own node
+        alive.add(self)
 
 
 def held():  # bytes of distinct non-parameter storages that graphs still save
@@ -36,7 +31,7 @@ def nodes(fn, seen):  # how many graph nodes are reachable from fn
     return len(seen)
 
 
-with torch.autograd.graph.saved_tensors_hooks(pack, lambda saved: saved.t):
+with torch.autograd.graph.saved_tensors_hooks(Saved, lambda saved: saved.t):
     outputs = [model(x) for x in batches]  # an evaluation loop without no_grad
     print("eval, outputs stored:         ", held(), "bytes saved for 5 graphs")
     outputs = [model(x).detach() for x in batches]
