@@ -27,8 +27,9 @@ def run(rank, tmp, device):  # what each rank runs
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
-        rank1 = mp.get_context("spawn").Process(target=run, args=(1, tmp, device))
-        rank1.start()  # rank 1: a new interpreter, which imports this file again
+        method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
+        rank1 = mp.get_context(method).Process(target=run, args=(1, tmp, device))
+        rank1.start()  # rank 1: a new process
         ddp_grad = run(0, tmp, device)  # rank 0: this process
         rank1.join()
     torch.manual_seed(0)  # the same model in one process, without DDP, on each batch alone

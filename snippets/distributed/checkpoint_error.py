@@ -31,8 +31,9 @@ def run(rank, tmp, device):
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
-        rank1 = mp.get_context("spawn").Process(target=run, args=(1, tmp, device))
-        rank1.start()  # rank 1: a new interpreter, which imports this file again
+        method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
+        rank1 = mp.get_context(method).Process(target=run, args=(1, tmp, device))
+        rank1.start()  # rank 1: a new process
         try:
             run(0, tmp, device)  # rank 0: this process
         finally:

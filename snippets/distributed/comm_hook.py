@@ -3,14 +3,13 @@ import tempfile
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
-import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 
 def loss(model, rank, device, micro=0):  # a batch of 4 samples, seeded by rank and micro-batch
     g = torch.Generator().manual_seed(100 + 10 * rank + micro)
     x, y = torch.randn(4, 3, generator=g), torch.randn(4, 1, generator=g)
-    return F.mse_loss(model(x.to(device)), y.to(device))
+    return torch.nn.functional.mse_loss(model(x.to(device)), y.to(device))
 
 
 def bf16_mean(calls, bucket):  # replaces DDP's all-reduce of one bucket of gradients
@@ -35,8 +34,9 @@ def run(rank, tmp, device):
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
-        rank1 = mp.get_context("spawn").Process(target=run, args=(1, tmp, device))
-        rank1.start()  # rank 1: a new interpreter, which imports this file again
+        method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
+        rank1 = mp.get_context(method).Process(target=run, args=(1, tmp, device))
+        rank1.start()  # rank 1: a new process
         calls, model = run(0, tmp, device)  # rank 0: this process
         rank1.join()
     local = [torch.autograd.grad(loss(model, rank, device), model.weight)[0] for rank in (0, 1)]  # no DDP

@@ -3,12 +3,11 @@ import tempfile
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
-from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.checkpoint import checkpoint
 
 
-class Net(nn.Sequential):  # the second layer applied twice, each time under checkpoint
+class Net(torch.nn.Sequential):  # the second layer applied twice, each time under checkpoint
     def forward(self, x, use_reentrant):
         h = checkpoint(self[1], self[0](x), use_reentrant=use_reentrant)
         return checkpoint(self[1], h, use_reentrant=use_reentrant).sum()
@@ -23,7 +22,7 @@ def run(rank, tmp, device):
     grads = {}
     for use_reentrant, static_graph in [(True, True), (False, False)]:
         torch.manual_seed(0)
-        model = DDP(Net(nn.Linear(3, 3), nn.Linear(3, 3)).to(device), static_graph=static_graph)
+        model = DDP(Net(torch.nn.Linear(3, 3), torch.nn.Linear(3, 3)).to(device), static_graph=static_graph)
         model(batch(rank, device), use_reentrant=use_reentrant).backward()
         grads[f"use_reentrant={use_reentrant}, static_graph={static_graph}"] = model.module[1].weight.grad
     del model  # DDP goes before its process group
@@ -34,12 +33,13 @@ def run(rank, tmp, device):
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
-        rank1 = mp.get_context("spawn").Process(target=run, args=(1, tmp, device))
-        rank1.start()  # rank 1: a new interpreter, which imports this file again
+        method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
+        rank1 = mp.get_context(method).Process(target=run, args=(1, tmp, device))
+        rank1.start()  # rank 1: a new process
         grads = run(0, tmp, device)  # rank 0: this process
         rank1.join()
     torch.manual_seed(0)  # the same model in one process, without DDP, on each batch alone
-    model = Net(nn.Linear(3, 3), nn.Linear(3, 3)).to(device)
+    model = Net(torch.nn.Linear(3, 3), torch.nn.Linear(3, 3)).to(device)
     local = [torch.autograd.grad(model(batch(r, device), False), model[1].weight)[0] for r in (0, 1)]
     grads["mean of the ranks' gradients, without DDP"] = (local[0] + local[1]) / 2
     print(*(f"{name:42} {grad[0]}" for name, grad in grads.items()), sep="\n")

@@ -20,7 +20,7 @@ torch.cuda.memory._record_memory_history(enabled=None) if cuda else None  # stop
 # torch.cuda.memory._dump_snapshot("snapshot.pickle") would save it for pytorch.org/memory_viz
 
 allocs = [e for e in snapshot["device_traces"][0] if e["action"] == "alloc"]
-lines = [next((f"line {f['line']}" for f in e["frames"] if f["filename"] == __file__), "not from this file") for e in allocs]
+lines = [next((f"line {f['line']}" for f in e["frames"] if f["name"] == "<module>"), "no line of ours") for e in allocs]
 count = Counter(lines)
 size = {where: sum(e["size"] for line, e in zip(lines, allocs) if line == where) for where in count}
 print("torch.cuda.memory._record_memory_history needs CUDA: nothing recorded" if not cuda else
