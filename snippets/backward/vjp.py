@@ -1,5 +1,5 @@
 import torch
-from torch.autograd.functional import jacobian
+from torch.func import jacrev
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
@@ -15,7 +15,7 @@ y = f(x)
 y.backward(gradient=v)  # fills x.grad with v^T J, without ever building J
 print("x.grad (v^T J):  ", x.grad.tolist())
 
-J = jacobian(f, x)  # the full 2 x 3 Jacobian, for comparison
+J = jacrev(f)(x)  # the full 2 x 3 Jacobian, for comparison
 print("J:", J.tolist())
 print("v @ J:           ", (v @ J).tolist())
 print("same:", torch.allclose(x.grad, v @ J))

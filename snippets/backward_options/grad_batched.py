@@ -1,5 +1,5 @@
 import torch
-from torch.autograd.functional import jacobian
+from torch.func import jacrev
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 
@@ -18,4 +18,4 @@ v = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 10.0]], device=device)
 print("v_i^T J, one row per v_i:", rows.tolist())
 
 # The first two v_i are the rows of the identity: together they give J itself.
-print("same as J:", torch.allclose(rows[:2], jacobian(f, x)))
+print("same as J:", torch.allclose(rows[:2], jacrev(f)(x)))

@@ -69,6 +69,7 @@ def test_vjp_matches_jacobian(run_snippet, device):
     assert torch.allclose(ns.x.grad.cpu(), v @ expected_J)
     assert ns.x.grad.tolist() == [2.0, 41.0, 30.0]
     assert ns.out.splitlines()[-1] == "same: True"
+    assert ns.jacrev is torch.func.jacrev  # the API func.md recommends, not torch.autograd.functional
 
 
 def test_second_backward_fails_only_where_tensors_were_saved(run_snippet, device, capsys):

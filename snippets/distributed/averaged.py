@@ -1,0 +1,41 @@
+import tempfile
+
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
+
+
+def loss(model, rank, device, micro=0):  # a batch of 4 samples, seeded by rank and micro-batch
+    g = torch.Generator().manual_seed(100 + 10 * rank + micro)
+    x, y = torch.randn(4, 3, generator=g), torch.randn(4, 1, generator=g)
+    return F.mse_loss(model(x.to(device)), y.to(device))
+
+
+def run(rank, tmp, device):  # what each rank runs
+    dist.init_process_group("gloo", init_method=f"file://{tmp}/rendezvous", rank=rank, world_size=2)
+    torch.manual_seed(0)  # the same model on every rank (DDP also copies rank 0's weights)
+    model = DDP(torch.nn.Linear(3, 1).to(device))
+    loss(model, rank, device).backward()  # DDP all-reduces the gradients during backward
+    grad = model.module.weight.grad
+    del model  # DDP goes before its process group
+    dist.destroy_process_group()
+    return grad
+
+
+if __name__ == "__main__":
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
+        method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
+        rank1 = mp.get_context(method).Process(target=run, args=(1, tmp, device))
+        rank1.start()  # rank 1: a new process
+        ddp_grad = run(0, tmp, device)  # rank 0: this process
+        rank1.join()
+    torch.manual_seed(0)  # the same model in one process, without DDP, on each batch alone
+    model = torch.nn.Linear(3, 1).to(device)
+    local = [torch.autograd.grad(loss(model, rank, device), model.weight)[0] for rank in (0, 1)]
+    print("rank 0's batch alone:", local[0])
+    print("rank 1's batch alone:", local[1])
+    print("DDP gradient, rank 0:", ddp_grad)
+    print("mean of the two:     ", (local[0] + local[1]) / 2)

@@ -1,0 +1,1 @@
+"""Snippets for docs/higher_order.md."""
