@@ -273,6 +273,19 @@ class ApiLinksExtension(Extension):
                     bucket.append(where)
         return used, missing
 
+    def _uses_html(self, uses) -> str:
+        """The snippets that use an object, grouped by page: ``backward: vjp, chain_rule``,
+        each snippet linking to its block (one page name per page keeps the index light)."""
+        pages: dict[str, list] = defaultdict(list)
+        for page, ident, path in uses:
+            pages[page].append((ident, path))
+        parts = []
+        for page, items in pages.items():
+            url = self.page_url(page)
+            links = ", ".join(f'<a href="{url}#{html.escape(i)}">{html.escape(Path(p).stem)}</a>' for i, p in items)
+            parts.append(f"{html.escape(page[:-3])}: {links}")
+        return "; ".join(parts)
+
     def index_html(self) -> str:
         used, missing = self.usage()
         groups = defaultdict(list)
@@ -286,10 +299,7 @@ class ApiLinksExtension(Extension):
             for name in sorted(groups[module], key=str.lower):
                 short = name[len(module) + 1 :]
                 href = html.escape(self.docmap.href(name))
-                uses = ", ".join(
-                    f'<a href="{self.page_url(page)}#{html.escape(ident)}">{html.escape(path[:-3])}</a>'
-                    for page, ident, path in used[name]
-                )
+                uses = self._uses_html(used[name])
                 parts.append(f'<li><a href="{href}"><code>{html.escape(short)}</code></a>: {uses}</li>')
             parts.append("</ul>")
         total = sum(len(v) for v in used.values())

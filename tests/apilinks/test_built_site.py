@@ -64,7 +64,9 @@ def test_copying_a_block_still_gives_the_file(site):
         for div, title in python_blocks(soup):
             text = div.select_one("pre > code").get_text()
             assert text == _as_shown((SNIPPETS / title).read_text()), f"{path}: {title}"
-            assert div.get("id") == title.rsplit("/", 1)[-1] or div["id"].startswith(title.rsplit("/", 1)[-1] + "-")
+            stem = title.rsplit("/", 1)[-1].removesuffix(".py")
+            assert div.get("id") == stem or div["id"].startswith(stem + "-")
+            assert "." not in div["id"]  # Material's copy button selects the code by '#__code_<id> > code'
             checked += 1
     assert checked >= 150
 
@@ -77,7 +79,8 @@ def test_the_index_lists_every_snippet_that_uses_autograd_grad(site):
     soup = BeautifulSoup((site / "api" / "index.html").read_text(), "html.parser")
     entry = next(li for li in soup.select("ul.apilinks-index li")
                  if li.a["href"] == "https://docs.pytorch.org/docs/2.13/generated/torch.autograd.grad.html")
-    listed = {a.get_text() for a in entry.find_all("a")[1:]}
+    # each use links to its block on its page, and names the snippet file; the page's folder is the snippets'
+    listed = {(a["href"].split("#")[0].strip("./") or "index") + "/" + a.get_text() for a in entry.find_all("a")[1:]}
     assert listed == uses & shown
 
 

@@ -126,25 +126,6 @@ def test_materialize_grads(run_snippet, device):
     assert g.item() == _grad(lambda t: t**2 + t**3, x).item() == 16.0
 
 
-def test_once_differentiable(run_snippet, device, capsys):
-    with pytest.raises(RuntimeError, match="differentiate twice a function that was marked with @once_differentiable"):
-        run_snippet("custom_function/once_differentiable.py")
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "grad mode inside backward: False"
-    first = lines[1]
-    assert float(first.split(":")[1]) == 6 * 2.0**5
-
-
-def test_double_backward(run_snippet, device):
-    ns = run_snippet("custom_function/double_backward.py")
-    assert ns.x.device.type == device and ns.x64.dtype == torch.float64
-    x = ns.x.detach().requires_grad_()
-    (dy,) = torch.autograd.grad(x**3, x, create_graph=True)
-    (d2y,) = torch.autograd.grad(dy, x)
-    assert ns.dy.item() == dy.item() == 27.0 and ns.d2y.item() == d2y.item() == 18.0
-    assert ns.out.splitlines()[-2:] == ["gradcheck:     True", "gradgradcheck: True"]
-
-
 def test_backward_checks(run_snippet, device, capsys):
     with pytest.raises(RuntimeError, match=r"invalid gradient at index 0 - got \[1\] but expected shape compatible with \[3\]"):
         run_snippet("custom_function/backward_checks.py")

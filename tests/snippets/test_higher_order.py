@@ -86,3 +86,22 @@ def test_create_graph_saves_more_than_the_forward(run_snippet, device):
     assert numbers[1] == 0
     assert numbers[2] > numbers[0]
     assert ns.grad.requires_grad
+
+
+def test_once_differentiable(run_snippet, device, capsys):
+    with pytest.raises(RuntimeError, match="differentiate twice a function that was marked with @once_differentiable"):
+        run_snippet("higher_order/once_differentiable.py")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "grad mode inside backward: False"
+    first = lines[1]
+    assert float(first.split(":")[1]) == 6 * 2.0**5
+
+
+def test_double_backward(run_snippet, device):
+    ns = run_snippet("higher_order/custom_function_double_backward.py")
+    assert ns.x.device.type == device and ns.x64.dtype == torch.float64
+    x = ns.x.detach().requires_grad_()
+    (dy,) = torch.autograd.grad(x**3, x, create_graph=True)
+    (d2y,) = torch.autograd.grad(dy, x)
+    assert ns.dy.item() == dy.item() == 27.0 and ns.d2y.item() == d2y.item() == 18.0
+    assert ns.out.splitlines()[-2:] == ["gradcheck:     True", "gradgradcheck: True"]
