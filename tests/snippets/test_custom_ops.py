@@ -163,24 +163,6 @@ def test_vmap_rule(run_snippet, device):
     assert ns.numpy_calls == [(4, 3)]  # one call for the whole batch, not one per row
 
 
-def test_function_vmap_numpy(run_snippet, device, capsys):
-    with pytest.raises(RuntimeError, match="doesn't have storage"):
-        run_snippet("custom_ops/function_vmap_numpy.py")
-    assert capsys.readouterr().out == "backward() works: True\n"
-
-
-def test_function_vmap_staticmethod(run_snippet, device):
-    ns = run_snippet("custom_ops/function_vmap_staticmethod.py")
-    assert ns.batch.device.type == device
-    assert torch.allclose(ns.result, torch.sin(ns.batch))
-    assert torch.allclose(ns.per_sample, torch.cos(ns.batch))
-    assert ns.numpy_calls == [(4, 3), (4, 3)]  # vmap, then vmap(grad): whole batches only
-    # without the staticmethod (and without generate_vmap_rule) vmap refuses the Function
-    plain = type("Plain", (torch.autograd.Function,), {k: v for k, v in vars(ns.NumpySin).items() if k != "vmap"})
-    with pytest.raises(RuntimeError, match="does not have vmap support"):
-        torch.vmap(plain.apply)(ns.batch)
-
-
 def test_plain_pytorch(run_snippet, device):
     ns = run_snippet("custom_ops/plain_pytorch.py")
     assert (ns.explanation.graph_count, ns.explanation.graph_break_count) == (1, 0)

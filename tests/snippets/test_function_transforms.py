@@ -157,3 +157,21 @@ def test_amp_cast_inputs(run_snippet, device):
         layer(ns.x).float().exp().sum().backward()
     assert torch.allclose(got, layer.weight.grad, rtol=1e-2, atol=1e-2)
     assert ns.out.splitlines()[1] == "gradient reaches the layer: torch.float32 (3, 3)"
+
+
+def test_function_vmap_numpy(run_snippet, device, capsys):
+    with pytest.raises(RuntimeError, match="doesn't have storage"):
+        run_snippet("function_transforms/function_vmap_numpy.py")
+    assert capsys.readouterr().out == "backward() works: True\n"
+
+
+def test_function_vmap_staticmethod(run_snippet, device):
+    ns = run_snippet("function_transforms/function_vmap_staticmethod.py")
+    assert ns.batch.device.type == device
+    assert torch.allclose(ns.result, torch.sin(ns.batch))
+    assert torch.allclose(ns.per_sample, torch.cos(ns.batch))
+    assert ns.numpy_calls == [(4, 3), (4, 3)]  # vmap, then vmap(grad): whole batches only
+    # without the staticmethod (and without generate_vmap_rule) vmap refuses the Function
+    plain = type("Plain", (torch.autograd.Function,), {k: v for k, v in vars(ns.NumpySin).items() if k != "vmap"})
+    with pytest.raises(RuntimeError, match="does not have vmap support"):
+        torch.vmap(plain.apply)(ns.batch)
