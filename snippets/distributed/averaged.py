@@ -7,10 +7,14 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 
-def loss(model, rank, device, micro=0):  # a batch of 4 samples, seeded by rank and micro-batch
-    g = torch.Generator().manual_seed(100 + 10 * rank + micro)
-    x, y = torch.randn(4, 3, generator=g), torch.randn(4, 1, generator=g)
-    return F.mse_loss(model(x.to(device)), y.to(device))
+def batch(rank, device):  # 4 samples (inputs, targets), seeded by the rank
+    g = torch.Generator().manual_seed(100 + 10 * rank)
+    return torch.randn(4, 3, generator=g).to(device), torch.randn(4, 1, generator=g).to(device)
+
+
+def loss(model, rank, device):  # the mean squared error on the rank's batch
+    x, y = batch(rank, device)
+    return F.mse_loss(model(x), y)
 
 
 def run(rank, tmp, device):  # what each rank runs
@@ -19,7 +23,7 @@ def run(rank, tmp, device):  # what each rank runs
     model = DDP(torch.nn.Linear(3, 1).to(device))
     loss(model, rank, device).backward()  # DDP all-reduces the gradients during backward
     grad = model.module.weight.grad
-    del model  # DDP goes before its process group
+    del model  # DDP goes first: freed after its process group, it sometimes hung at exit (gloo)
     dist.destroy_process_group()
     return grad
 
@@ -39,3 +43,5 @@ if __name__ == "__main__":
     print("rank 1's batch alone:", local[1])
     print("DDP gradient, rank 0:", ddp_grad)
     print("mean of the two:     ", (local[0] + local[1]) / 2)
+    x, y = (torch.cat(pair) for pair in zip(batch(0, device), batch(1, device)))  # both batches together
+    print("the 8 samples as one:", torch.autograd.grad(F.mse_loss(model(x), y), model.weight)[0])

@@ -21,10 +21,16 @@ def run(rank, tmp, device):
     dist.init_process_group("gloo", init_method=f"file://{tmp}/rendezvous", rank=rank, world_size=2)
     try:
         torch.manual_seed(0)
-        model = DDP(TwoHeads().to(device))
+        module = TwoHeads().to(device)
         x = torch.randn(4, 3, generator=torch.Generator().manual_seed(100 + rank)).to(device)
-        for step in range(2):
-            model(x).sum().backward()  # step 0 runs; step 1's forward raises
+        own = torch.autograd.grad(module(x).sum(), module.main.weight)[0]  # this rank's gradient, alone
+        model = DDP(module)
+        model(x).sum().backward()  # iteration 1 runs; aux's bucket never completes
+        if rank == 0:
+            print("after iteration 1, rank 0's main.weight.grad:", module.main.weight.grad)
+            print("  its own batch's gradient, not the mean:", torch.equal(module.main.weight.grad, own))
+        dist.barrier()  # rank 1 waits for those lines, so they come before the tracebacks
+        model(x).sum().backward()  # iteration 2: the forward raises
     finally:
         dist.destroy_process_group()
 

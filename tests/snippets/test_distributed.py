@@ -34,6 +34,7 @@ def test_ddp_averages_to_the_full_batch_gradient(run_snippet, device):
     assert torch.allclose(ns.ddp_grad, full, atol=1e-6)
     assert not torch.allclose(ns.local[0], ns.local[1])  # the ranks really had different gradients
     assert torch.allclose(ns.ddp_grad, (ns.local[0] + ns.local[1]) / 2, atol=1e-6)
+    assert ns.out.splitlines()[-1] == f"the 8 samples as one: {full}"  # the same computation, printed
 
 
 def test_no_sync_accumulates_locally_then_reduces_the_sum(run_snippet, device):
@@ -58,11 +59,24 @@ def test_comm_hook_runs_once_and_rounds_through_bfloat16(run_snippet, device):
     assert torch.equal(hooked, (halves[0] + halves[1]).float())
 
 
-def test_unused_parameter_raises_at_the_next_forward(run_snippet, device):
+def test_unused_parameter_raises_at_the_next_forward(run_snippet, device, snippet_globals, capsys):
     with pytest.raises(RuntimeError, match="Expected to have finished reduction in the prior iteration") as info:
         run_snippet("distributed/unused_error.py")
     assert "Parameter indices which did not receive grad for rank 0: 4 5" in str(info.value)
     assert "find_unused_parameters=True" in str(info.value)
+    # iteration 1 left each rank with its own gradient: rank 0's, not the mean of the two
+    two_heads = snippet_globals(info, "unused_error.py")["TwoHeads"]
+    own = []
+    for rank in (0, 1):
+        torch.manual_seed(0)
+        model = two_heads().to(device)
+        x = torch.randn(4, 3, generator=torch.Generator().manual_seed(100 + rank)).to(device)
+        own.append(torch.autograd.grad(model(x).sum(), model.main.weight)[0])
+    assert not torch.allclose(own[0], (own[0] + own[1]) / 2)
+    assert capsys.readouterr().out.splitlines() == [
+        f"after iteration 1, rank 0's main.weight.grad: {own[0]}",
+        "  its own batch's gradient, not the mean: True",
+    ]
 
 
 def test_find_unused_parameters_leaves_unused_grads_none(run_snippet, device):
