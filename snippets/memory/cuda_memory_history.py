@@ -12,11 +12,11 @@ x = torch.randn(512, 1024, device=device)
 
 # Record every allocation of the CUDA caching allocator with the Python stack that made it
 # (a private API, described in PyTorch's "Understanding CUDA Memory Usage").
-torch.cuda.memory._record_memory_history(stacks="python") if cuda else None
+if cuda: torch.cuda.memory._record_memory_history(stacks="python")  # start recording
 loss = model(x).square().mean()  # the forward pass
 loss.backward()  # the backward pass (on CUDA, autograd runs it in a thread of its own)
-snapshot = torch.cuda.memory._snapshot() if cuda else {"device_traces": [[]]}
-torch.cuda.memory._record_memory_history(enabled=None) if cuda else None  # stop recording
+snapshot = torch.cuda.memory._snapshot() if cuda else {"device_traces": [[]]}  # nothing on the CPU
+if cuda: torch.cuda.memory._record_memory_history(enabled=None)  # stop recording
 # torch.cuda.memory._dump_snapshot("snapshot.pickle") would save it for pytorch.org/memory_viz
 
 allocs = [e for e in snapshot["device_traces"][0] if e["action"] == "alloc"]

@@ -32,3 +32,4 @@ rows = [(name, type(layer).__name__) for name, layer in model.named_children()] 
 for name, kind in rows:
     print(f"{name:>4}  {kind:13} {per_layer[name]:>6} bytes")
 print(f"activation bytes kept for backward: {sum(per_layer.values())}")
+print(f"parameter bytes, for comparison:    {sum(p.nbytes for p in model.parameters())}")
