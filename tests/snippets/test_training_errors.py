@@ -86,6 +86,18 @@ def test_gan_detach(run_snippet, device):
     assert ns.g_loss.item() == pytest.approx(expected.item(), rel=1e-5)
 
 
+def test_gan_retain_graph_runs_but_backpropagates_into_g(run_snippet, device):
+    ns = run_snippet("training_errors/gan_retain_graph.py")
+    retained = ns.out.splitlines()
+    assert retained[0] == "G's gradients after the D step: [True, True, True, True]"  # work done for nothing
+    detached = run_snippet("training_errors/gan_detach.py")
+    assert retained[1] == detached.out.splitlines()[1]  # the same losses as with fake.detach()
+    for p, q in zip(ns.G.parameters(), detached.G.parameters()):  # and the same generator step
+        assert torch.equal(p, q)
+    for p, q in zip(ns.D.parameters(), detached.D.parameters()):
+        assert torch.equal(p, q)
+
+
 def test_inplace_relu_after_tanh_fails(run_snippet, device, snippet_globals):
     with pytest.raises(RuntimeError, match=r"modified by an inplace operation.*\[4, 16\]\].*output 0 of Tanh") as excinfo:
         run_snippet("training_errors/inplace_relu_error.py")
@@ -166,6 +178,14 @@ def test_inplace_step_fails(run_snippet, device, snippet_globals):
     for p, p0, g in zip(ns["model"].parameters(), model.parameters(), grads):
         assert torch.allclose(p, p0 - 0.1 * g, atol=1e-6)
     assert ns["model"][2].weight.T.shape == (8, 2)  # the [8, 2] tensor the message names
+    assert "[8, 2]], which is output 0 of AsStrided" in str(excinfo.value)
+    # why AsStrided: once its base has changed in place, a view's node is rebuilt as an as_strided
+    w = torch.randn(2, 8, device=device, requires_grad=True)
+    view = w.t()  # what F.linear takes of its weight
+    assert type(view.grad_fn).__name__ == "TBackward0"
+    with torch.no_grad():
+        w.add_(1)
+    assert type(view.grad_fn).__name__ == "AsStridedBackward0"
 
 
 def test_inplace_step_fixed(run_snippet, device):
