@@ -30,5 +30,6 @@ print(f"{'graph node run by backward':29} {'made by':22} operators it called")
 for e in events:
     if e.name.startswith("autograd::engine::evaluate_function: "):
         node = e.name.removeprefix("autograd::engine::evaluate_function: ").removeprefix("torch::autograd::")
-        calls = [c.name for c in e.cpu_children for c in [c, *c.cpu_children] if c.name.startswith("aten::")]
+        ops = [op for child in e.cpu_children for op in [child, *child.cpu_children]]  # two levels down
+        calls = [op.name for op in ops if op.name.startswith("aten::")]
         print(f"{node:29} {forward_ops.get(e.sequence_nr, '(a leaf)'):22} {', '.join(dict.fromkeys(calls))}")

@@ -16,6 +16,8 @@ hooks = {  # each returns the handles of the hooks it added
     "Tensor.register_hook, each parameter": lambda: [p.register_hook(lambda g: calls.append(1)) for p in params],
     "register_post_accumulate_grad_hook, each": lambda: [
         p.register_post_accumulate_grad_hook(lambda p: calls.append(1)) for p in params],
+    "register_multi_grad_hook, all parameters": lambda: [  # one call, with every gradient
+        torch.autograd.graph.register_multi_grad_hook(params, lambda grads: calls.append(1))],
     "register_full_backward_hook, layers 1, 2": lambda: [
         m.register_full_backward_hook(lambda *args: calls.append(1)) for m in model[1:]],
 }
@@ -25,6 +27,6 @@ for name, add in hooks.items():
         model(x).square().mean().backward()
     nodes = [e.name.split(": ")[1] for e in prof.events() if e.name.startswith("autograd::engine::evaluate_function")]
     added = nodes.count("BackwardHookFunctionBackward")
-    print(f"{name:41} Python calls: {len(calls)}, nodes run: {len(nodes)}" + (f" ({added} added)" if added else ""))
+    print(f"{name:41} hook calls: {len(calls)}, nodes run: {len(nodes)}" + (f" ({added} added)" if added else ""))
     for handle in handles:
         handle.remove()

@@ -55,9 +55,51 @@ def test_hooks_cost_python_calls_and_nodes(run_snippet, device):
     ns = run_snippet("profiling/hook_cost.py")
     lines = ns.out.splitlines()
     n_params = len(ns.params)
-    assert lines[0].endswith("Python calls: 0, nodes run: 11")
-    assert lines[1].endswith(f"Python calls: {n_params}, nodes run: 11")
-    assert lines[2].endswith(f"Python calls: {n_params}, nodes run: 11")
-    assert lines[3].endswith("Python calls: 2, nodes run: 15 (4 added)")
+    assert lines[0].endswith("hook calls: 0, nodes run: 11")
+    assert lines[1].endswith(f"hook calls: {n_params}, nodes run: 11")
+    assert lines[2].endswith(f"hook calls: {n_params}, nodes run: 11")
+    assert lines[3].endswith("hook calls: 1, nodes run: 11")  # the multi-grad hook: one call per backward
+    assert lines[4].endswith("hook calls: 2, nodes run: 15 (4 added)")
     for p in ns.params:  # every hook was removed again
         assert not p._backward_hooks and not p._post_accumulate_grad_hooks
+    handle = torch.autograd.graph.register_multi_grad_hook(ns.params, lambda grads: None)
+    assert all(len(p._backward_hooks) == 1 for p in ns.params)  # built from one tensor hook per parameter
+    handle.remove()
+
+
+def test_hook_cost_ordering(device):
+    """The page's advice, timed: hooks on every module's full backward cost far more than tensor hooks
+    on every parameter or one multi-grad hook (which is built from tensor hooks); min of repeats."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(*[m for _ in range(20) for m in (torch.nn.Linear(16, 16), torch.nn.ReLU())]).to(device)
+    x, params = torch.randn(8, 16, device=device), list(model.parameters())
+
+    def step():
+        model(x).square().mean().backward()
+        torch.cuda.synchronize() if device == "cuda" else None
+
+    variants = {
+        "none": lambda: [],
+        "tensor": lambda: [p.register_hook(lambda g: None) for p in params],
+        "multi": lambda: [torch.autograd.graph.register_multi_grad_hook(params, lambda grads: None)],
+        "module": lambda: [m.register_full_backward_hook(lambda *args: None) for m in model[1:]],
+    }
+    times = {}
+    for name, add in variants.items():
+        handles = add()
+        times[name] = min(timeit.repeat(step, number=20, repeat=7))
+        for handle in handles:
+            handle.remove()
+    assert times["module"] > 1.5 * times["tensor"] and times["module"] > 1.5 * times["multi"]
+    assert times["module"] > 1.5 * times["none"]
+
+
+def test_full_backward_hook_on_the_first_layer_warns(device):
+    """Why the snippet hooks layers 1 and 2 only: layer 0's input needs no gradient."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1)).to(device)
+    seen = []
+    model[0].register_full_backward_hook(lambda module, grad_input, grad_output: seen.append(grad_input))
+    with pytest.warns(UserWarning, match="Full backward hook is firing when gradients are computed with respect to module outputs"):
+        model(torch.randn(4, 8, device=device)).square().mean().backward()
+    assert seen == [(None,)]
