@@ -24,5 +24,5 @@ model(x).pow(2).mean().backward()
 # The check to run when a gradient is missing: which parameters got none, and why.
 for name, p in model.named_parameters():
     if p.grad is None:
-        reason = "requires_grad=False" if not p.requires_grad else "not used by the loss"
+        reason = "requires_grad=False" if not p.requires_grad else "no recorded path to the loss"
         print(f"no gradient: {name:15} ({reason})")

@@ -107,29 +107,14 @@ def test_amp_custom_fwd_bwd(run_snippet, device):
     assert torch.allclose(ns.b.grad, ns.a.detach().T @ ones, rtol=1e-2, atol=1e-2)
 
 
-def test_amp_decorators_need_the_combined_style(device):
-    """The page: custom_fwd takes ctx from forward's first argument."""
-
-    class SetupStyle(torch.autograd.Function):
-        @staticmethod
-        @torch.amp.custom_fwd(device_type=device)
-        def forward(a):
-            return 2 * a
-
-        @staticmethod
-        def setup_context(ctx, inputs, output):
-            pass
-
-        @staticmethod
-        @torch.amp.custom_bwd(device_type=device)
-        def backward(ctx, grad_output):
-            return 2 * grad_output
-
-    a = torch.ones(3, device=device, requires_grad=True)
-    with torch.autocast(device, dtype=torch.bfloat16):
-        out = SetupStyle.apply(a)
-    with pytest.raises(AttributeError, match="_fwd_used_autocast"):
-        out.sum().backward()
+def test_amp_decorators_need_the_combined_style(run_snippet, device, snippet_globals):
+    """custom_fwd takes ctx from forward's first argument: in the setup_context style, an input tensor."""
+    with pytest.raises(AttributeError, match="has no attribute '_fwd_used_autocast'") as excinfo:
+        run_snippet("function_transforms/amp_setup_context_error.py")
+    ns = snippet_globals(excinfo, "amp_setup_context_error.py")
+    assert ns["a"]._fwd_used_autocast is True and not hasattr(ns["b"], "_fwd_used_autocast")
+    assert ns["a"].grad is None and ns["loss"].requires_grad  # the forward ran; the backward raised
+    assert "MatMulBackward" in str(excinfo.value)  # the missing attribute is looked up on ctx
 
 
 def test_amp_numpy_bf16(run_snippet, device, capsys, snippet_globals):

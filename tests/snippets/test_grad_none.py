@@ -66,8 +66,8 @@ def test_frozen_unused(run_snippet, device):
     ns = run_snippet("grad_none/frozen_unused.py")
     assert ns.out.splitlines() == [
         "no gradient: encoder.weight  (requires_grad=False)",
-        "no gradient: aux_head.weight (not used by the loss)",
-        "no gradient: aux_head.bias   (not used by the loss)",
+        "no gradient: aux_head.weight (no recorded path to the loss)",
+        "no gradient: aux_head.bias   (no recorded path to the loss)",
     ]
     assert ns.model.encoder.bias.grad is not None and ns.model.head.weight.grad is not None
     assert ns.model.head.weight.grad.device.type == device
