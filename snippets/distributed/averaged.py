@@ -12,16 +12,12 @@ def batch(rank, device):  # 4 samples (inputs, targets), seeded by the rank
     return torch.randn(4, 3, generator=g).to(device), torch.randn(4, 1, generator=g).to(device)
 
 
-def loss(model, rank, device):  # the mean squared error on the rank's batch
-    x, y = batch(rank, device)
-    return F.mse_loss(model(x), y)
-
-
 def run(rank, tmp, device):  # what each rank runs
     dist.init_process_group("gloo", init_method=f"file://{tmp}/rendezvous", rank=rank, world_size=2)
     torch.manual_seed(0)  # the same model on every rank (DDP also copies rank 0's weights)
     model = DDP(torch.nn.Linear(3, 1).to(device))
-    loss(model, rank, device).backward()  # DDP all-reduces the gradients during backward
+    x, y = batch(rank, device)
+    F.mse_loss(model(x), y).backward()  # DDP all-reduces the gradients during backward
     grad = model.module.weight.grad
     del model  # DDP goes first: freed after its process group, it sometimes hung at exit (gloo)
     dist.destroy_process_group()
@@ -36,12 +32,13 @@ if __name__ == "__main__":
         rank1.start()  # rank 1: a new process
         ddp_grad = run(0, tmp, device)  # rank 0: this process
         rank1.join()
-    torch.manual_seed(0)  # the same model in one process, without DDP, on each batch alone
+    torch.manual_seed(0)  # the same model in one process, without DDP
     model = torch.nn.Linear(3, 1).to(device)
-    local = [torch.autograd.grad(loss(model, rank, device), model.weight)[0] for rank in (0, 1)]
+    def grad(x, y):  # d(mean squared error)/d(weight), in this one process
+        return torch.autograd.grad(F.mse_loss(model(x), y), model.weight)[0]
+    local = [grad(*batch(rank, device)) for rank in (0, 1)]  # each batch alone
     print("rank 0's batch alone:", local[0])
     print("rank 1's batch alone:", local[1])
     print("DDP gradient, rank 0:", ddp_grad)
     print("mean of the two:     ", (local[0] + local[1]) / 2)
-    x, y = (torch.cat(pair) for pair in zip(batch(0, device), batch(1, device)))  # both batches together
-    print("the 8 samples as one:", torch.autograd.grad(F.mse_loss(model(x), y), model.weight)[0])
+    print("the 8 samples as one:", grad(*(torch.cat(pair) for pair in zip(batch(0, device), batch(1, device)))))

@@ -73,10 +73,7 @@ def test_unused_parameter_raises_at_the_next_forward(run_snippet, device, snippe
         x = torch.randn(4, 3, generator=torch.Generator().manual_seed(100 + rank)).to(device)
         own.append(torch.autograd.grad(model(x).sum(), model.main.weight)[0])
     assert not torch.allclose(own[0], (own[0] + own[1]) / 2)
-    assert capsys.readouterr().out.splitlines() == [
-        f"after iteration 1, rank 0's main.weight.grad: {own[0]}",
-        "  its own batch's gradient, not the mean: True",
-    ]
+    assert capsys.readouterr().out == "iteration 1 left rank 0 its own gradient: True\n"
 
 
 def test_find_unused_parameters_leaves_unused_grads_none(run_snippet, device):
@@ -105,7 +102,7 @@ def test_static_graph_and_non_reentrant_give_the_mean(run_snippet, device):
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 3)).to(device)
     # the second layer is used twice: its gradient is the sum of both uses, averaged over the ranks
-    xs = [ns.batch(r, device) for r in (0, 1)]
+    xs = [x.to(device) for x in ns.batches]
     local = [torch.autograd.grad(model[1](model[1](model[0](x))).sum(), model[1].weight)[0] for x in xs]
     for grad in ddp.values():
         assert grad.device.type == device
