@@ -1,5 +1,7 @@
 """docs/function_transforms.md: custom Functions under torch.func (vmap, grad, jvp, jacfwd, hessian) and autocast."""
 
+from types import SimpleNamespace
+
 import pytest
 import torch
 
@@ -115,6 +117,12 @@ def test_amp_decorators_need_the_combined_style(run_snippet, device, snippet_glo
     assert ns["a"]._fwd_used_autocast is True and not hasattr(ns["b"], "_fwd_used_autocast")
     assert ns["a"].grad is None and ns["loss"].requires_grad  # the forward ran; the backward raised
     assert "MatMulBackward" in str(excinfo.value)  # the missing attribute is looked up on ctx
+    # the formula itself is right: only custom_bwd's lookup fails (called here past the decorator)
+    a, b = ns["a"].detach(), ns["b"].detach()
+    ctx = SimpleNamespace(saved_tensors=(a, b))
+    grad_output = torch.ones(4, 2, device=device)
+    grad_a, grad_b = ns["MatMul"].backward.__wrapped__(ctx, grad_output)
+    assert torch.allclose(grad_a, grad_output @ b.T) and torch.allclose(grad_b, a.T @ grad_output)
 
 
 def test_amp_numpy_bf16(run_snippet, device, capsys, snippet_globals):
