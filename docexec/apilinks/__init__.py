@@ -46,6 +46,7 @@ BLOCK = re.compile(
     re.S,
 )
 TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+PAGES_ONLY = 60  # an object used by more snippets than this lists its pages, not each snippet
 
 
 def block_id(title: str, seen: dict[str, int]) -> str:
@@ -275,10 +276,16 @@ class ApiLinksExtension(Extension):
 
     def _uses_html(self, uses) -> str:
         """The snippets that use an object, grouped by page: ``backward: vjp, chain_rule``,
-        each snippet linking to its block (one page name per page keeps the index light)."""
+        each snippet linking to its block (one page name per page keeps the index light).
+        An object nearly every snippet uses (``torch.cuda.is_available`` in the device line,
+        ``manual_seed``) lists its pages, with how many snippets on each: ``PAGES_ONLY``."""
         pages: dict[str, list] = defaultdict(list)
         for page, ident, path in uses:
             pages[page].append((ident, path))
+        if len(uses) > PAGES_ONLY:
+            return f"{len(uses)} snippets on {len(pages)} pages: " + ", ".join(
+                f'<a href="{self.page_url(page)}">{html.escape(page[:-3])}</a> ({len(items)})' for page, items in pages.items()
+            )
         parts = []
         for page, items in pages.items():
             url = self.page_url(page)

@@ -91,9 +91,25 @@ def test_index_links_land_on_the_blocks(site):
     for a in soup.select("ul.apilinks-index a[href^='../']"):
         page, _, anchor = a["href"].partition("#")
         target = (site / "api" / page / "index.html").resolve()
+        assert target.is_file(), a["href"]
+        if not anchor:  # an object most snippets use lists its pages (apilinks.PAGES_ONLY)
+            continue
         if target not in ids:
             ids[target] = {e["id"] for e in BeautifulSoup(target.read_text(), "html.parser").find_all(id=True)}
         assert anchor in ids[target], a["href"]
         count += 1
     assert count > 500
     assert soup.select_one("details summary").get_text().startswith("Not linked:")
+
+
+def test_an_object_most_snippets_use_lists_its_pages(site):
+    """torch.cuda.is_available is in nearly every snippet's device line: its entry names the
+    pages and how many snippets on each, not two hundred links (the page stays light)."""
+    from docexec.apilinks import PAGES_ONLY
+
+    soup = BeautifulSoup((site / "api" / "index.html").read_text(), "html.parser")
+    entry = next(li for li in soup.select("ul.apilinks-index li") if li.a["href"].endswith("/torch.cuda.is_available.html"))
+    total, pages = map(int, re.match(r"is_available: (\d+) snippets on (\d+) pages", entry.get_text()).groups())
+    assert total > PAGES_ONLY and pages == len(entry.find_all("a")) - 1
+    counts = [int(n) for n in re.findall(r"\((\d+)\)", entry.get_text())]
+    assert sum(counts) == total
