@@ -23,8 +23,10 @@ import json
 import os
 import queue
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 
@@ -54,11 +56,13 @@ class WorkerError(DocexecError):
 class Worker:
     """One fork-server process and the thread that reads its answers."""
 
-    def __init__(self, root: str, device: str, snippet_env: dict):
+    def __init__(self, root: str, device: str, snippet_env: dict, torch_cache: str = ""):
         env = passive_openmp(dict(os.environ, PYTHONHASHSEED=str(random.randint(1, 2**32 - 1))))
         # importing torch._dynamo (preloaded) makes torch's cache folder; keep it in the build's
         # cache rather than /tmp. Programs see the build's own environment, not this.
-        env.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(root, ".cache", "torchinductor"))
+        # With the cache off (torch_cache ""), a folder of its own, removed when it is closed.
+        self.own_cache = None if torch_cache else tempfile.mkdtemp(prefix="docexec-torchinductor-")
+        env.setdefault("TORCHINDUCTOR_CACHE_DIR", torch_cache or self.own_cache)
         env.update(devices.get(device).environment)
         env["DOCEXEC_SNIPPET_ENV"] = json.dumps(snippet_env)
         self.proc = subprocess.Popen(
@@ -136,6 +140,8 @@ class Worker:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, 9)
             self.proc.wait()
+        if self.own_cache:
+            shutil.rmtree(self.own_cache, ignore_errors=True)
 
 
 PROGRESS = 10.0  # seconds a run may take before the build says which one it is waiting for
@@ -178,9 +184,9 @@ class MemoryGate:
 class Pool:
     """Two workers and ``lanes`` threads that take queued programs in order."""
 
-    def __init__(self, root: str, device: str, lanes: int, max_output: int):
+    def __init__(self, root: str, device: str, lanes: int, max_output: int, torch_cache: str = ""):
         snippet_env = {**os.environ, **devices.get(device).environment}
-        self.workers = [Worker(root, device, snippet_env) for _ in range(2)]
+        self.workers = [Worker(root, device, snippet_env, torch_cache) for _ in range(2)]
         self.max_output = max_output
         self.large = _memory_total() // 4
         self.gate = MemoryGate()
@@ -250,7 +256,8 @@ def get_pool(settings) -> Pool:
     """The pool for these settings (``settings.Settings``), started on first use and kept for
     the process: the one process-wide registry besides the sessions, so that ``mkdocs serve``
     rebuilds find the workers warm (torch imported) from the last build."""
-    key = (str(settings.base), settings.device, settings.usable_lanes(), settings.max_output)
+    torch_cache = os.path.join(settings.base, ".cache", "torchinductor") if settings.cache_dir else ""
+    key = (str(settings.base), settings.device, settings.usable_lanes(), settings.max_output, torch_cache)
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or any(worker.proc.poll() is not None for worker in pool.workers):
