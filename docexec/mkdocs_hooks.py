@@ -81,6 +81,8 @@ class MkDocsBuild:
         options = config["mdx_configs"].setdefault("docexec.extension", {})
         options.update(command=self.command, root=root)
         settings = self.settings = Settings.load(dict(options))
+        if jupyter is not None and not settings.cache_dir:  # cache_dir "": every cache off, that one too
+            jupyter.config["cache"] = False
         session.begin(settings)
         self.runs.clear()
         self.errors.clear()
@@ -112,7 +114,7 @@ class MkDocsBuild:
         if ".ipynb_checkpoints" in Path(path).parts:
             return False
         plugin = config["plugins"].get("mkdocs-jupyter")
-        return plugin is None or plugin.should_include(SimpleNamespace(abs_src_path=str(path)))
+        return plugin is not None and plugin.should_include(SimpleNamespace(abs_src_path=str(path)))
 
     # -- notebook pages --------------------------------------------------------
 
