@@ -12,8 +12,9 @@ import markdown
 import pytest
 
 from docexec import cache, session
-from docexec.extension import SnippetError
+from docexec.errors import SnippetError
 from docexec.run import client
+from docexec.run.result import RunResult
 from docexec.settings import Settings
 
 
@@ -28,46 +29,32 @@ def new_build(**options) -> session.Session:
     return session.begin(Settings.load(options))
 
 
+def convert(page: str, **options) -> str:
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
+        extension_configs={
+            "pymdownx.snippets": {"base_path": ["snips"], "check_paths": True},
+            "docexec.extension": {"cache_dir": ".cache", **options},
+        },
+    )
+    return md.convert(page)
+
+
 @pytest.fixture
 def build(project, monkeypatch):
+    """``build(name)``: a new build of a page with the one exec fence ``snips/<name>.py``;
+    the text of its output. ``build.sessions``: every build's session."""
     monkeypatch.chdir(project)
     (project / "snips").mkdir(exist_ok=True)
     builds = []
 
     def build(name: str = "show", device: str = "cpu", options: str = "") -> str:
-        settle(builds[-1:])  # the previous build's results are cached before this one starts
         builds.append(new_build(cache_dir=".cache", device=device))
-        md = markdown.Markdown(
-            extensions=["pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
-            extension_configs={
-                "pymdownx.snippets": {"base_path": ["snips"], "check_paths": True},
-                "docexec.extension": {"cache_dir": ".cache", "device": device},
-            },
-        )
-        out = md.convert(f'```python exec{options}\n--8<-- "{name}.py"\n```\n')
+        out = convert(f'```python exec{options}\n--8<-- "{name}.py"\n```\n', device=device)
         return html.unescape(re.sub(r"<[^>]+>", "", out.split("Output")[1]))
 
     build.sessions = builds
-    yield build
-    settle(builds[-1:])
-
-
-def settle(sessions) -> None:
-    """Wait until the results a build ran are in the cache. Needed because of a race in
-    docexec (see test_a_result_is_cached_when_its_page_is_rendered): the future's callback
-    writes the entry on a lane thread, possibly after the page was rendered."""
-    def written(sess, file, record) -> bool:
-        try:
-            return json.loads(sess.cache._entry(file, sess.settings.device).read_text())["key"] == record.key
-        except (OSError, ValueError, KeyError):
-            return False
-
-    deadline = time.monotonic() + 10
-    for sess in sessions:
-        for file, record in list(sess.records.items()):
-            if not record.cached and session.completed(record.runs):
-                while not written(sess, file, record) and time.monotonic() < deadline:
-                    time.sleep(0.02)
+    return build
 
 
 def write(project, name, source):
@@ -165,6 +152,27 @@ def test_a_new_torch_version_invalidates(project, build, monkeypatch):
     assert not last_record(build).cached and last_record(build).key["torch"] == "9.9.9"
 
 
+@pytest.mark.parametrize("package", ["python", "numpy", "matplotlib"])
+def test_a_new_python_numpy_or_matplotlib_invalidates(project, build, monkeypatch, package):
+    """Outputs depend on them too: tracebacks and reprs on Python, printed arrays on NumPy,
+    figures on matplotlib."""
+    write(project, "show.py", f"print('{package}-dependent')\n")
+    build()
+    assert build() and last_record(build).cached
+    versions = {**cache.environment(), package: "0.0.1"}
+    monkeypatch.setattr(cache, "environment", lambda: versions)
+    build()
+    assert not last_record(build).cached and last_record(build).key["environment"][package] == "0.0.1"
+
+
+def test_the_environment_is_read_from_package_metadata():
+    import platform
+    from importlib import metadata
+
+    assert cache.environment() == {"python": platform.python_version(), "numpy": metadata.version("numpy"),
+                                   "matplotlib": metadata.version("matplotlib")}
+
+
 def test_a_new_executor_invalidates(project, build, monkeypatch):
     write(project, "show.py", "print('executor-dependent')\n")
     build()
@@ -218,15 +226,8 @@ def test_a_result_is_cached_when_its_page_is_rendered(project, monkeypatch):
 
     monkeypatch.setattr(cache.ResultCache, "put", slow_put)
     sess = new_build(cache_dir=".cache")
-    md = markdown.Markdown(
-        extensions=["pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
-        extension_configs={"pymdownx.snippets": {"base_path": ["snips"]}, "docexec.extension": {"cache_dir": ".cache"}},
-    )
-    md.convert('```python exec\n--8<-- "slow_put.py"\n```\n')
-    try:
-        assert sess.cache.get(str(project / "snips" / "slow_put.py"), "cpu") is not None
-    finally:
-        settle([sess])
+    convert('```python exec\n--8<-- "slow_put.py"\n```\n')
+    assert sess.cache.get(str(project / "snips" / "slow_put.py"), "cpu") is not None
 
 
 def test_a_warm_build_starts_no_worker(project, build, monkeypatch):
@@ -245,15 +246,8 @@ def test_timeouts_are_not_cached(project, build):
     md_timeout = "```python exec timeout=1\n--8<-- \"slow.py\"\n```\n"
     for _ in range(2):
         new_build(cache_dir=".cache")
-        md = markdown.Markdown(
-            extensions=["pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
-            extension_configs={
-                "pymdownx.snippets": {"base_path": ["snips"]},
-                "docexec.extension": {"cache_dir": ".cache"},
-            },
-        )
         with pytest.raises(SnippetError, match="still running after 1 s"):
-            md.convert(md_timeout)
+            convert(md_timeout)
     assert not (project / ".cache" / "cpu" / "snips" / "slow.json").exists()
     assert os.path.isdir(project / ".cache")
 
@@ -262,8 +256,7 @@ def test_timeouts_are_not_cached(project, build):
 
 
 def answer(reads=(), output="x\n"):
-    return {"output": output, "status": 0,
-            "result": {"status": 0, "error": None, "figures": [], "reads": list(reads)}}
+    return RunResult(output, 0, 1.0, finished=True, reads=tuple(reads))
 
 
 def test_the_key_names_the_files_a_run_read_relative_to_the_root(tmp_path):
@@ -282,7 +275,7 @@ def test_the_key_names_the_files_a_run_read_relative_to_the_root(tmp_path):
 def test_a_run_that_never_reported_has_no_dependencies(tmp_path):
     snippet = tmp_path / "s.py"
     snippet.write_text("print(1)\n")
-    crashed = {"output": "", "status": -11, "result": None}
+    crashed = RunResult("", -11, 1.0)
     assert cache.key_for_runs(str(snippet), "cpu", [crashed, crashed], tmp_path)["deps"] == {}
 
 
@@ -343,17 +336,29 @@ def test_a_key_digest_is_one_sha256_of_the_whole_key(tmp_path):
         assert cache.key_digest({**key, part: "changed"}) != digest, part
 
 
-def test_the_serve_build_takes_over_what_the_validation_session_queued(tmp_path, monkeypatch):
-    """Under `mkdocs serve` the hook sets errors=show and keep_warm after MkDocs validated
-    mkdocs.yml with neither; the runs queued meanwhile carry over, so no snippet runs twice.
-    A session whose settings change what a run is (here its cache) starts empty."""
-    pools = []
-    monkeypatch.setattr(client, "get_pool", lambda *args: pools.append(args) or None)
-    cache = str(tmp_path / "cache")
-    validation = session.begin(Settings.load({"cache_dir": cache}))
-    validation.pending["snips/show.py"] = ("its future", "its source hash")
-    served = session.begin(Settings.load({"cache_dir": cache, "errors": "show", "keep_warm": True}))
-    assert served.pending == {"snips/show.py": ("its future", "its source hash")}
-    assert pools and pools[-1][-1] is True  # its workers are told to stay warm
-    other = session.begin(Settings.load({"cache_dir": str(tmp_path / "elsewhere")}))
-    assert other.pending == {}
+WARM_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config("mkdocs.yml"))
+print("torch imported:", "torch" in sys.modules)
+"""
+
+
+@pytest.mark.build
+def test_a_warm_build_does_not_import_torch(scratch_site):
+    import subprocess
+    import sys
+
+    from tests.scratch_site import environment
+
+    site = scratch_site()
+    site.snippet("ok.py", "import torch\nprint(torch.ones(2).sum().item())\n")
+    site.page("page", "ok.py")
+    cold = site.build()
+    assert cold.returncode == 0, cold.stderr
+    warm = subprocess.run([sys.executable, "-c", WARM_BUILD], cwd=site.root, capture_output=True, text=True,
+                          env=environment(), timeout=300)
+    assert warm.returncode == 0, warm.stderr
+    assert "torch imported: False" in warm.stdout
+    assert "2.0" in (site.root / "site" / "page" / "index.html").read_text()

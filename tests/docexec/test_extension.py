@@ -1,38 +1,15 @@
-"""The extension end to end: Markdown in, HTML out, snippets really executed."""
+"""The extension end to end: Markdown in, HTML out, snippets really executed. Each step
+is one preprocessor (MarkFences, NotebookButtons, ReportTable, WriteOutputs)."""
 
-import base64
 import html
 import re
-import textwrap
 
 import markdown
 import pytest
-from pymdownx.superfences import fence_code_format
 
-from docexec import fences, judge
-from docexec.extension import PageError, SnippetError
-from docexec.session import Session
-from docexec.settings import Settings
-
-MERMAID = {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
-
-
-@pytest.fixture
-def render(tmp_path):
-    def render(page: str, execute: bool = True, cache_dir: str = "", **files: str) -> str:
-        for name, source in files.items():
-            (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
-        md = markdown.Markdown(
-            extensions=["admonition", "attr_list", "pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
-            extension_configs={
-                "pymdownx.superfences": {"custom_fences": [MERMAID]},
-                "pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": True},
-                "docexec.extension": {"timeout": 20, "execute": execute, "cache_dir": cache_dir},
-            },
-        )
-        return md.convert(textwrap.dedent(page))
-
-    return render
+from docexec import report
+from docexec.errors import PageError, SnippetError
+from docexec.settings import SettingsError
 
 
 def fence(name, options=""):
@@ -41,10 +18,6 @@ def fence(name, options=""):
 
 def text_of(html_out: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", html_out))
-
-
-def test_errors_are_those_of_fences_and_judge():
-    assert PageError is fences.PageError and SnippetError is judge.SnippetError
 
 
 def test_output_is_shown_under_the_code(render):
@@ -77,14 +50,6 @@ def test_output_is_escaped_text_never_html_or_markdown(render):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "<strong>" not in out and "<a " not in out
     assert "**bold** [x](y)" in text_of(out.split("Output")[1])
-
-
-def test_warnings_and_fd_level_writes_are_captured(render):
-    source = "import os, warnings\nwarnings.warn('careful')\nos.write(1, b'raw fd\\n')\n"
-    out = text_of(render(fence("warn"), warn=source))
-    # as Python prints it, the path shortened to the snippet's title
-    assert "warn.py:2: UserWarning: careful\n  warnings.warn('careful')\n" in out
-    assert "raw fd" in out
 
 
 def test_the_output_is_what_a_terminal_shows(render):
@@ -143,30 +108,6 @@ def test_hanging_snippet_fails_at_its_timeout(render):
         render(fence("slow", " timeout=1"), slow=source)
 
 
-def test_snippets_are_isolated_from_each_other(render):
-    leak = """
-        import builtins, sys, types, random, torch
-        builtins.LEAKED = True
-        sys.modules["leaked_module"] = types.ModuleType("leaked_module")
-        torch.set_default_dtype(torch.float64)
-        torch.set_grad_enabled(False)
-        torch.manual_seed(123)
-        random.seed(123)
-        GLOBAL = 1
-    """
-    probe = """
-        import builtins, sys, random, torch
-        print(hasattr(builtins, "LEAKED"), "leaked_module" in sys.modules, "GLOBAL" in globals())
-        print(torch.get_default_dtype(), torch.is_grad_enabled())
-        print(torch.initial_seed() == 123, random.random() == random.Random(123).random())
-    """
-    out = text_of(render(fence("leak") + "\n" + fence("probe"), leak=leak, probe=probe))
-    assert "False False False" in out
-    assert "torch.float32 True" in out
-    # each run is seeded from the OS as a new interpreter is; the 123 set by the first snippet is gone
-    assert "False False\n" in out
-
-
 def test_mermaid_output_becomes_a_diagram(render):
     out = render(fence("graph", " output=mermaid"), graph='print("graph TD\\n  a --> b")\n')
     assert '<pre class="mermaid"><code>graph TD' in out
@@ -189,26 +130,10 @@ def test_execution_can_be_switched_off(render):
     assert "Output" not in out and "SystemExit" in out
 
 
-@pytest.mark.parametrize(
-    ("page", "message"),
-    [
-        ('```python exec\n--8<-- "missing.py"\n```\n', "line 2: snippet file 'missing.py' not found"),
-        ('```python\n--8<-- "ok.py:nosuch"\n```\n', "line 2: section 'nosuch' not found in snippet file"),
-        ('```python\n--8<-- "ok.py:1:2"\n```\n', "includes by line numbers"),
-        ("```python\nprint('pasted')\n```\n", "line 1: a ```python fence must hold only --8<-- includes"),
-        ("```Python\nprint('pasted')\n```\n", "line 1: a ```python fence must hold only --8<-- includes"),
-        ("~~~py\nprint('pasted')\n~~~\n", "line 1: a ```py fence must hold only --8<-- includes"),
-        ('```python exec\n--8<-- "ok.py:part"\n```\n', "exec runs whole files"),
-        ('```python exec colour=red\n--8<-- "ok.py"\n```\n', "line 1: unknown option(s) colour"),
-        ('```python exec\n--8<-- "ok.py"\n--8<-- "ok.py"\n```\n', "exactly one --8<-- include"),
-        ('```python exec\n--8<-- "ok.py"\n', "never closed"),
-    ],
-)
-def test_bad_pages_fail_with_a_clear_message(render, page, message):
-    ok = "# --8<-- [start:part]\nprint(1)\n# --8<-- [end:part]\n"
-    with pytest.raises(PageError) as caught:
-        render(page, ok=ok)
-    assert message in str(caught.value)
+def test_a_page_that_cannot_be_built_fails_with_the_line(render):
+    """Every way a page can be wrong is in test_fences.py; here it reaches the build."""
+    with pytest.raises(PageError, match="line 2: snippet file 'missing.py' not found"):
+        render('```python exec\n--8<-- "missing.py"\n```\n')
 
 
 def test_sections_can_be_shown_without_running(render):
@@ -218,70 +143,72 @@ def test_sections_can_be_shown_without_running(render):
     assert "Output" not in out
 
 
-def snippets_markdown(base_path) -> markdown.Markdown:
-    """pymdownx.snippets alone, as the site configures it: the reference the helpers match."""
-    return markdown.Markdown(
-        extensions=["pymdownx.snippets"],
-        extension_configs={"pymdownx.snippets": {"base_path": [str(base_path)], "check_paths": True}},
-    )
+def test_with_errors_shown_a_broken_snippet_is_shown_on_its_page_and_the_rest_renders(render, capsys):
+    page = "# Page\n\n" + fence("bad") + "\nBetween.\n\n" + fence("good")
+    out = render(page, options={"errors": "show"}, bad="raise ValueError('broken on purpose')\n", good="print('fine')\n")
+    error = out.split('<div class="admonition failure docexec-error">')[1].split("</div>")[0]
+    assert '<p class="admonition-title">This snippet may not be published</p>' in error
+    assert "exec fence at line 3: bad.py:1: raised ValueError: broken on purpose" in text_of(error)
+    assert "Between." in out and "<pre><code>fine</code></pre>" in out
+    assert "docexec: exec fence at line 3: bad.py:1: raised ValueError" in capsys.readouterr().err
 
 
-def test_whole_file_is_what_pymdownx_snippets_pastes(tmp_path):
-    """fences.whole_file (the notebooks' cells, the browser tests' copy check) = the included file."""
-    text = "import math\n# --8<-- [start:part]\nprint(math.pi)  \nx = 1  # --8<-- [end:part]\n\n\ty = 2\n"
-    (tmp_path / "f.py").write_text(text)
-    md = snippets_markdown(tmp_path)
-    pasted = md.preprocessors["snippet"].run(['--8<-- "f.py"'])
-    assert fences.whole_file(text).split("\n") == pasted
-    assert fences.whole_file(text) == "import math\nprint(math.pi)  \n\n\ty = 2\n"
+def test_with_errors_shown_each_block_that_cannot_be_built_says_why_and_the_rest_of_the_page_stays(render):
+    """Other pages link to its headings: they must stay."""
+    page = ('# Broken page\n\nText.\n\n```python exec\n--8<-- "gone.py"\n```\n\n## Still here\n\n'
+            + fence("fine") + '\n```Python\nprint("pasted")\n```\n\nThe end.\n')
+    out = render(page, options={"errors": "show"}, fine="print('fine')\n")
+    assert out.startswith("<h1>Broken page</h1>\n<p>Text.</p>")
+    errors = re.findall(r'<p class="admonition-title">This block cannot be built</p><pre><code>([^<]*)</code>', out)
+    assert errors == ["line 6: snippet file 'gone.py' not found",
+                      "line 15: a ```python fence must hold only --8&lt;-- includes of files in snippets/; "
+                      "code pasted into Markdown is never run or tested"]
+    assert '<h2 id="still-here">Still here</h2>' in out or "<h2>Still here</h2>" in out
+    assert "<pre><code>fine</code></pre>" in out and "<p>The end.</p>" in out
+    assert "wzxhzdk" not in out  # Python-Markdown's stash placeholder, had it been stripped of its markers
 
 
-def test_resolver_finds_an_include_as_pymdownx_snippets_does(tmp_path):
-    """fences.resolver (the notebook generator, the CUDA records, the tests): the file under
-    the base path, absolute, where pymdownx.snippets finds it; None where it finds nothing."""
-    (tmp_path / "page").mkdir()
-    (tmp_path / "page" / "f.py").write_text("print(1)\n")
-    resolve = fences.resolver(tmp_path)
-    assert resolve("page/f.py") == str((tmp_path / "page" / "f.py").resolve())
-    assert resolve("page/missing.py") is None
-    assert resolve("page") is None  # a folder is no snippet
-    md = snippets_markdown(tmp_path)
-    assert md.preprocessors["snippet"].run(['--8<-- "page/f.py"'])[0] == "print(1)"
-    with pytest.raises(Exception, match="missing.py"):
-        md.preprocessors["snippet"].run(['--8<-- "page/missing.py"'])
+def test_a_page_with_snippets_of_one_folder_gets_its_notebook_buttons(render, tmp_path):
+    (tmp_path / "pg").mkdir()
+    (tmp_path / "pg" / "a.py").write_text("print(1)\n")
+    page = '# Title\n\nIntro.\n\n```python exec\n--8<-- "pg/a.py"\n```\n'
+    out = render(page, options={"repo_url": "https://github.com/me/site"})
+    head, rest = out.split("</h1>", 1)
+    assert rest.lstrip().startswith('<p><a class="md-button" download="pg.ipynb" href="notebooks/pg.ipynb">Download notebook</a>')
+    assert 'href="https://colab.research.google.com/github/me/site/blob/main/docs/notebooks/pg.ipynb">Open in Colab</a>' in rest
+    assert "Download notebook" not in render(fence("flat"), flat="print(1)\n")  # snippets in no folder: no notebook
 
 
-# docexec bug: child.Figures patches FigureManagerBase.pyplot_show, but with the Agg
-# backend (any headless build) pyplot.show() calls backend_agg.show (_Backend.show), which
-# never reaches pyplot_show: no figure is saved, so none is shown or checked.
-
-PLOT = "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()\nprint('drawn')\n"
-
-
-def test_figures_are_embedded_as_svg_with_their_alt_text(render):
-    out = render(fence("plot", ' alt="A falling line"'), plot=PLOT)
-    (img,) = re.findall(r"<img [^>]+>", out)
-    assert 'alt="A falling line"' in img and 'class="docexec-figure"' in img
-    (data,) = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', img)
-    svg = base64.b64decode(data).decode()
-    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<script" not in svg
-    assert "drawn" in text_of(out)
+def test_a_page_running_files_of_two_folders_cannot_name_its_notebook(render, tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.py").write_text("print(1)\n")
+    page = '```python exec\n--8<-- "one/a.py"\n```\n\n```python exec\n--8<-- "two/a.py"\n```\n'
+    with pytest.raises(PageError, match=r"cannot name the notebook: the page runs files of \['one', 'two'\]"):
+        render(page)
 
 
-def test_figures_without_alt_text_fail(render):
-    with pytest.raises(SnippetError, match=r'draws 1 figure\(s\); describe them'):
-        render(fence("plot"), plot=PLOT)
+def test_the_report_marker_becomes_the_execution_report(render, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text('# P\n\n```python exec\n--8<-- "listed.py"\n```\n')
+    out = render(f"# Report\n\n{report.REPORT_MARKER}\n", options={"docs_dir": str(tmp_path / "docs")}, listed="print(2)\n")
+    assert "1 snippets on cpu: 1 ran in this build, 0 from the cache" in out
+    assert "<code>listed.py</code>" in out and report.REPORT_MARKER not in out
 
 
-def test_figures_that_differ_between_runs_fail(render):
-    source = "import random\nimport matplotlib.pyplot as plt\nplt.plot([random.random()])\nplt.show()\n"
-    with pytest.raises(SnippetError, match="figures differ between two runs"):
-        render(fence("noisy", ' alt="x"'), noisy=source)
+def test_an_unknown_option_is_one_message_under_python_markdown():
+    with pytest.raises(SettingsError) as caught:
+        markdown.Markdown(extensions=["docexec.extension"], extension_configs={"docexec.extension": {"timout": 5}})
+    assert str(caught.value).startswith("unknown docexec option 'timout' in mkdocs.yml; known: device, timeout,")
 
 
-def test_pages_are_queued_in_the_order_mkdocs_builds_them(tmp_path):
-    for page in ("b.md", "a.md", "index.md", "sub/x.md", "sub/index.md"):
-        (tmp_path / page).parent.mkdir(exist_ok=True)
-        (tmp_path / page).write_text("# Page\n")
-    pages = Session(Settings(docs_dir=str(tmp_path))).site_pages()
-    assert [p.relative_to(tmp_path).as_posix() for p in pages] == ["index.md", "a.md", "b.md", "sub/index.md", "sub/x.md"]
+def test_a_bad_value_is_one_message_under_python_markdown():
+    with pytest.raises(SettingsError, match="^docexec option 'lanes' in mkdocs.yml: expected 0 or more, got -2$"):
+        markdown.Markdown(extensions=["docexec.extension"], extension_configs={"docexec.extension": {"lanes": -2}})
+
+
+def test_the_extension_needs_pymdownx_snippets():
+    md = markdown.Markdown(extensions=["pymdownx.superfences", "docexec.extension"],
+                           extension_configs={"docexec.extension": {"cache_dir": ""}})
+    with pytest.raises(PageError, match="docexec needs pymdownx.snippets"):
+        md.convert('```python exec\n--8<-- "a.py"\n```\n')

@@ -1,36 +1,37 @@
-"""docexec.judge: whether two runs (worker answers) may be published, and the text shown."""
+"""docexec.judge: whether the runs of a snippet may be published, and what the page shows."""
 
 import datetime
 import time
 
 import pytest
 
-from docexec import extension
 from docexec.directive import Directive
-from docexec.judge import SnippetError, figures, judge, shown
+from docexec.errors import SnippetError
+from docexec.judge import Verdict, check_error, shown, verdict
+from docexec.run.result import RaisedError, RunResult
 
 NOW = time.time()
 
 
 def run(output="", error=None, status=None, figures=(), started=NOW):
-    """A worker's answer for a run that ended on its own."""
+    """A run that ended on its own."""
     status = (1 if error else 0) if status is None else status
-    result = {"status": status, "error": error, "figures": list(figures),
-              "duration": 0.01, "peak": {"rss_bytes": 0}, "reads": []}
-    return {"output": output, "status": status, "started": started, "result": result}
+    return RunResult(output=output, status=status, started=started, finished=True, error=error, duration=0.01,
+                     figures=tuple(figures), peak={"rss_bytes": 0})
 
 
 def ended(output="", status=-9, **stopped):
-    """A worker's answer for a run that never finished (killed, crashed, os._exit)."""
-    return {"output": output, "status": status, "started": NOW, "result": None, **stopped}
+    """A run that never finished (killed, crashed, os._exit)."""
+    return RunResult(output=output, status=status, started=NOW, finished=False, **stopped)
 
 
-ERR = {"type": "RuntimeError", "module": "builtins", "message": "boom", "line": 7}
+def judge(runs, directive, title):
+    """The text the page shows."""
+    return verdict(runs, directive, title).text
+
+
+ERR = RaisedError("RuntimeError", "builtins", "boom", 7)
 TRACEBACK = 'Traceback (most recent call last):\n  File "s.py", line 7, in <module>\nRuntimeError: boom\n'
-
-
-def test_snippet_error_is_the_extensions():
-    assert extension.SnippetError is SnippetError
 
 
 def test_equal_runs_give_their_output():
@@ -110,8 +111,9 @@ def test_wrong_error_type_fails():
 
 
 def test_an_error_of_the_declared_type_with_another_message_fails_naming_both():
-    """The hole a GPU run found: any RuntimeError, raised anywhere, was taken for the page's."""
-    unrelated = {"type": "RuntimeError", "module": "builtins", "message": "unrelated\nsecond line", "line": 3}
+    """raises= names the type and match= the message: an error of the declared type with
+    another message is not the one the page explains."""
+    unrelated = RaisedError("RuntimeError", "builtins", "unrelated\nsecond line", 3)
     with pytest.raises(SnippetError) as caught:
         judge([run("", unrelated)] * 2, Directive(raises="RuntimeError", match="element 0"), "s.py")
     assert str(caught.value) == (
@@ -122,7 +124,7 @@ def test_an_error_of_the_declared_type_with_another_message_fails_naming_both():
 
 
 def test_match_is_searched_not_anchored():
-    error = {**ERR, "message": "element 0 of tensors does not require grad"}
+    error = RaisedError("RuntimeError", "builtins", "element 0 of tensors does not require grad", 7)
     assert judge([run(TRACEBACK, error)] * 2, Directive(raises="RuntimeError", match="does not require"), "s.py")
 
 
@@ -171,6 +173,14 @@ def test_timeout_fails_showing_what_it_printed():
     assert "what it printed:\nwaiting" in str(caught.value)
 
 
+def test_a_stopped_first_run_alone_is_judged():
+    """The client gives no second run to a run it stopped: one run is enough to refuse."""
+    with pytest.raises(SnippetError, match=r"^s\.py: still running after 3 s \(its timeout\)"):
+        judge([ended("waiting\n", timeout=3.0)], Directive(), "s.py")
+    with pytest.raises(SnippetError, match="over the limit of 100 bytes"):
+        judge([ended("x" * 10, limit=100, size=200)], Directive(), "s.py")
+
+
 def test_a_crash_names_the_signal():
     with pytest.raises(SnippetError, match="was killed by signal SIGSEGV before it finished") as caught:
         judge([run(), ended("printed before the crash\n", status=-11)], Directive(), "s.py")
@@ -187,12 +197,44 @@ def test_output_over_the_limit_fails_with_its_size():
         judge([ended("x" * 100, limit=1_000_000, size=2 * 2**20), run()], Directive(), "s.py")
 
 
-def test_figures_are_those_of_the_first_run():
+def test_figures_are_those_of_the_first_run_with_their_alt_text():
     runs = [run("", figures=["<svg>1</svg>"]), run("", figures=["<svg>1</svg>"])]
-    assert judge(runs, Directive(), "s.py") == ""
-    assert figures(runs) == ["<svg>1</svg>"]
+    assert verdict(runs, Directive(alt="a line"), "s.py") == Verdict("", ("<svg>1</svg>",))
+
+
+def test_figures_without_alt_text_fail():
+    runs = [run("", figures=["<svg>1</svg>", "<svg>2</svg>"])] * 2
+    with pytest.raises(SnippetError, match=r'^s\.py draws 2 figure\(s\); describe them .*```python exec alt="..."'):
+        verdict(runs, Directive(), "s.py")
 
 
 def test_figures_that_differ_fail():
     with pytest.raises(SnippetError, match="figures differ between two runs"):
-        judge([run("", figures=["<svg>1</svg>"]), run("", figures=["<svg>2</svg>"])], Directive(), "s.py")
+        judge([run("", figures=["<svg>1</svg>"]), run("", figures=["<svg>2</svg>"])], Directive(alt="x"), "s.py")
+
+
+def test_library_paths_are_shortened_in_the_text_shown():
+    frame = '  File "/home/me/.venv/lib/python3.11/site-packages/torch/_tensor.py", line 5, in f\n'
+    assert judge([run(frame)] * 2, Directive(), "s.py") == '  File "…/site-packages/torch/_tensor.py", line 5, in f\n'
+
+
+@pytest.mark.parametrize(
+    ("error", "directive", "message"),
+    [
+        (None, Directive(), None),
+        (ERR, Directive(raises="RuntimeError", match="bo"), None),
+        (ERR, Directive(raises="builtins.RuntimeError", match="boom$"), None),
+        (ERR, Directive(), "where: raised RuntimeError: boom\n(if the error is the point"),
+        (None, Directive(raises="RuntimeError", match="x"), "where: expected RuntimeError to be raised, but it ended with exit status 0"),
+        (ERR, Directive(raises="ValueError", match="boom"), "where: expected ValueError, but it raised RuntimeError: boom"),
+        (ERR, Directive(raises="RuntimeError", match="^oom"), "where: raised RuntimeError, but not with the message"),
+    ],
+)
+def test_check_error_holds_an_error_to_the_fence(error, directive, message):
+    """What recorded outputs of other devices are held to as well (records.refusal)."""
+    if message is None:
+        check_error(error, 1 if error else 0, directive, "where")
+    else:
+        with pytest.raises(SnippetError) as caught:
+            check_error(error, 1 if error else 0, directive, "where")
+        assert str(caught.value).startswith(message)

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from docexec import fences
+from docexec.directive import Directive
 from docexec.cache import torch_version
 from docexec.settings import Settings
 from docexec.notebooks import generate
@@ -164,13 +165,46 @@ def test_missing_snippet_is_an_error(snippets):
         convert(snippets, '# T\n\n```python exec\n--8<-- "page/nope.py"\n```\n')
 
 
-def test_page_name():
-    assert generate.page_name(PAGE.split("\n")) == "page"
-    assert generate.page_name(["# Home", "", "No code here."]) is None
-    assert generate.page_name(["```python", '--8<-- "page/a.py:part"', "```"]) is None  # nothing runs
-    mixed = ["```python exec", '--8<-- "one/a.py"', "```", "```python exec", '--8<-- "two/b.py"', "```"]
-    with pytest.raises(ValueError, match="one.*two"):
-        generate.page_name(mixed)
+def job(title: str) -> fences.Job:
+    return fences.Job(title, f"/snippets/{title}", Directive(), 1)
+
+
+def test_page_name_is_the_folder_of_the_pages_snippets():
+    assert generate.page_name([job("page/a.py"), job("page/b.py")]) == "page"
+    assert generate.page_name([]) is None  # no exec fences
+    assert generate.page_name([job("flat.py")]) is None  # snippets in no folder
+    with pytest.raises(ValueError, match=r"cannot name the notebook: the page runs files of \['one', 'two'\]"):
+        generate.page_name([job("one/a.py"), job("two/b.py")])
+
+
+def test_settings_for_reads_the_sites_mkdocs_yml(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nmarkdown_extensions:\n  - docexec.extension:\n      site_name: Mine\n")
+    settings = generate.settings_for(tmp_path)
+    assert (settings.root, settings.docs_dir, settings.site_name, settings.site_url) == (str(tmp_path), "docs", "Mine", "")
+    assert generate.settings_for(tmp_path, "https://x.example/").site_url == "https://x.example/"
+
+
+def test_notebook_of_one_page(snippets):
+    root = snippets.parent
+    (root / "docs").mkdir()
+    (root / "docs" / "page.md").write_text(PAGE)
+    (root / "docs" / "index.md").write_text("# Home\n")
+    (root / "docs" / "broken.md").write_text('# B\n\n```python exec\n--8<-- "page/gone.py"\n```\n')
+    settings = generate.settings_for(root)
+    path, text = generate.notebook_of(root / "docs" / "page.md", settings)
+    assert path == "docs/notebooks/page.ipynb"
+    assert text == generate.dumps(generate.page_to_notebook(PAGE.split("\n"), fences.resolver(snippets), settings))
+    assert generate.notebook_of(root / "docs" / "index.md", settings) is None  # no exec fences
+    with pytest.raises(ValueError, match="^docs/broken.md: .*line 4: snippet file 'page/gone.py' not found$"):
+        generate.notebook_of(root / "docs" / "broken.md", settings)
+
+
+def test_expected_names_the_page_a_notebook_cannot_be_made_for(snippets):
+    root = snippets.parent
+    (root / "docs").mkdir()
+    (root / "docs" / "other.md").write_text(PAGE)  # runs snippets/page/, not snippets/other/
+    with pytest.raises(ValueError, match="^docs/other.md: it includes files of snippets/page/, not snippets/other/$"):
+        generate.expected(generate.settings_for(root))
 
 
 def test_download_lines():
@@ -212,7 +246,7 @@ def test_cli_check_finds_missing_stale_and_orphans(snippets, capsys):
     written = (root / "docs" / "notebooks" / "page.ipynb").read_text()
     assert generate.main(["--root", str(root), "--check"]) == 0
 
-    (snippets / "page" / "first.py").write_text("x = 2\n")  # the page's code changed
+    (snippets / "page" / "first.py").write_text("x = 2\n# --8<-- [start:part]\nprint(x)\n# --8<-- [end:part]\n")  # the code changed
     (root / "docs" / "notebooks" / "gone.ipynb").write_text("{}")  # a page was deleted
     capsys.readouterr()
     assert generate.main(["--root", str(root), "--check"]) == 1

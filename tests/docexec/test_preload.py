@@ -87,16 +87,15 @@ def run_recording_worker(tmp_path, driver=RECORDING_WORKER) -> tuple[list[str], 
 
 
 def test_the_worker_runs_no_backward_and_never_touches_cuda_before_it_forks(tmp_path):
-    """The preload is where a worker would do it (it compiled and ran a backward pass, which
-    poisoned every fork on torch's CUDA builds): asked for here, before the first run."""
+    """A backward pass or CUDA's initialisation in the worker would break every fork on
+    torch's CUDA builds; the preload, where one would most likely hide, runs before the first fork."""
     calls, answer = run_recording_worker(tmp_path)
     assert calls == []
     assert "tensor([3., 3.])" in answer["output"]  # the program's own backward ran, in the fork
 
 
 def test_the_recorder_sees_a_backward_in_the_worker(tmp_path):
-    """The test above could pass by recording nothing: a preload that differentiates, as the
-    compile warm-up did, is seen."""
+    """The test above could pass by recording nothing: a preload that differentiates is seen."""
     warm = "def extras(fresh):\n    import torch\n    torch.ones(2, requires_grad=True).sum().backward()\n    fresh.after_extras()\n"
     driver = RECORDING_WORKER.replace(
         "runpy.run_module", f"import docexec.run.preload as p\nexec({warm!r}, p.__dict__)\nrunpy.run_module"

@@ -3,13 +3,14 @@ fixture records: tabs and their labels, "same on CUDA", stale and refused record
 check, and recording that keeps going past a failure."""
 
 import json
+import shutil
 
 import markdown
 import pytest
 
 from docexec import cache, devices, records, session
 from docexec.directive import Directive
-from docexec.run import client
+from docexec.run.result import RaisedError
 from docexec.settings import Settings
 
 FAKE = {"gpu": "Fake GPU 80GB", "torch": "2.13.0+cu130", "cuda": "13.0", "date": "2026-11-24"}
@@ -21,17 +22,30 @@ def page_of(name, options=""):
     return f'```python exec{options}\n--8<-- "page/{name}.py"\n```\n'
 
 
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "snippets" / "page").mkdir(parents=True)
-    (tmp_path / "docs").mkdir()
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    return tmp_path_factory.mktemp("records")
 
+
+@pytest.fixture
+def project(shared, monkeypatch):
+    """The project folder of every test here, emptied: one folder, so one pair of workers
+    (started by the first test that runs a snippet) serves them all."""
+    for name in ("snippets", "docs", "recorded"):
+        shutil.rmtree(shared / name, ignore_errors=True)
+    (shared / "snippets" / "page").mkdir(parents=True)
+    (shared / "docs").mkdir()
+    monkeypatch.chdir(shared)
+    return shared
+
+
+@pytest.fixture
+def site(project):
     def snippet(name, source, cuda_output=None, stale=False, options="", extra=None, **key_parts):
-        path = tmp_path / "snippets" / "page" / f"{name}.py"
+        path = project / "snippets" / "page" / f"{name}.py"
         path.write_text(source)
         if cuda_output is not None:
-            key = cache.make_key(str(path), "cuda", [], tmp_path)
+            key = cache.make_key(str(path), "cuda", [], project)
             key["torch"] = FAKE["torch"]  # the GPU machine's build
             key.update(key_parts)
             if stale:
@@ -43,7 +57,7 @@ def site(tmp_path, monkeypatch):
         return page_of(name, options)
 
     def render(page):
-        (tmp_path / "docs" / "page.md").write_text(page)
+        (project / "docs" / "page.md").write_text(page)
         session.begin(Settings.load(CONFIG))  # a new build, in this folder
         md = markdown.Markdown(
             extensions=["admonition", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.snippets", "docexec.extension"],
@@ -55,8 +69,7 @@ def site(tmp_path, monkeypatch):
         )
         return md.convert(page)
 
-    yield snippet, render
-    client.close_all()  # the workers run in this test's folder: a new pool per test
+    return snippet, render
 
 
 TRACEBACK = 'Traceback (most recent call last):\n  File "page/{name}.py", line 1, in <module>\n{error}\n'
@@ -85,10 +98,10 @@ def test_the_tab_label_drops_the_builds_local_version():
     assert CUDA.provenance(record) == "NVIDIA H200, torch 2.11.0+cu130, CUDA 13.0, recorded 2026-11-24"
 
 
-def test_a_note_explains_a_difference_of_torch_version(site, tmp_path):
+def test_a_note_explains_a_difference_of_torch_version(site, project):
     snippet, render = site
     page = snippet("named", "print('Exp')\n", cuda_output="ExpBackward0\n", extra={"torch": "2.11.0+cu130"})
-    (tmp_path / "recorded" / "cuda" / "differences.yml").write_text("page/named.py: torch 2.11 calls the node `ExpBackward0`.\n")
+    (project / "recorded" / "cuda" / "differences.yml").write_text("page/named.py: torch 2.11 calls the node `ExpBackward0`.\n")
     out = render(page)
     assert ('<p class="docexec-note">Not a difference of the device: this record was made with torch 2.11.0+cu130. '
             "torch 2.11 calls the node <code>ExpBackward0</code>.</p>") in out
@@ -108,17 +121,17 @@ def test_stale_record_is_never_shown_as_current(site):
     assert "Recorded CUDA output not shown" in out and "older version of the snippet" in out and "new version" in out
 
 
-def test_editing_a_snippet_makes_its_record_stale(site, tmp_path):
+def test_editing_a_snippet_makes_its_record_stale(site, project):
     snippet, render = site
     snippet("edited", "print(1)\n", cuda_output="1\n")
-    (tmp_path / "snippets" / "page" / "edited.py").write_text("print(2)\n")
+    (project / "snippets" / "page" / "edited.py").write_text("print(2)\n")
     out = render(page_of("edited"))
     assert "older version of the snippet" in out and "same on CUDA" not in out
 
 
 def test_a_record_with_another_error_than_the_fence_declares_is_refused(site):
-    """The GPU run's executor failed every snippet with its own CUDA error, and a fence
-    that declared only a type accepted it."""
+    """A declared type is not enough: the record must end with the fence's message too
+    (an executor's own CUDA error is a RuntimeError as well)."""
     snippet, render = site
     source = "import torch\ntorch.ones(2).backward()\n"
     wrong = TRACEBACK.format(name="wrong", error="RuntimeError: Cannot re-initialize CUDA in forked subprocess.")
@@ -146,10 +159,10 @@ def test_a_record_with_the_declared_error_is_shown(site):
     ("output", "error"),
     [
         ("ok\n", None),
-        (TRACEBACK.format(name="x", error="RuntimeError: one\ntwo"), {"type": "RuntimeError", "module": "builtins", "message": "one\ntwo", "line": None}),
+        (TRACEBACK.format(name="x", error="RuntimeError: one\ntwo"), RaisedError("RuntimeError", "builtins", "one\ntwo", None)),
         (TRACEBACK.format(name="x", error="torch.autograd.gradcheck.GradcheckError: Jacobian mismatch"),
-         {"type": "GradcheckError", "module": "torch.autograd.gradcheck", "message": "Jacobian mismatch", "line": None}),
-        (TRACEBACK.format(name="x", error="KeyboardInterrupt"), {"type": "KeyboardInterrupt", "module": "builtins", "message": "", "line": None}),
+         RaisedError("GradcheckError", "torch.autograd.gradcheck", "Jacobian mismatch", None)),
+        (TRACEBACK.format(name="x", error="KeyboardInterrupt"), RaisedError("KeyboardInterrupt", "builtins", "", None)),
     ],
 )
 def test_a_record_made_before_records_kept_the_error_is_read_from_its_traceback(output, error):
@@ -158,21 +171,22 @@ def test_a_record_made_before_records_kept_the_error_is_read_from_its_traceback(
 
 def test_a_record_that_kept_its_error_is_believed():
     error = {"type": "RuntimeError", "module": "builtins", "message": "m", "line": 3}
-    assert records.error_of({"output": "anything", "error": error}) is error
+    assert records.error_of({"output": "anything", "error": error}) == RaisedError("RuntimeError", "builtins", "m", 3)
+    assert records.error_of({"output": TRACEBACK.format(name="x", error="ValueError: v"), "error": None}) is None
 
 
-def test_is_current_follows_the_source_and_the_files_it_read(site, tmp_path):
+def test_is_current_follows_the_source_and_the_files_it_read(site, project):
     snippet, _ = site
     snippet("reads", "print(open('data.txt').read())\n")
-    script, data = tmp_path / "snippets" / "page" / "reads.py", tmp_path / "snippets" / "page" / "data.txt"
+    script, data = project / "snippets" / "page" / "reads.py", project / "snippets" / "page" / "data.txt"
     data.write_text("one\n")
-    key = cache.make_key(str(script), "cuda", ["snippets/page/data.txt"], tmp_path)
+    key = cache.make_key(str(script), "cuda", ["snippets/page/data.txt"], project)
     record = {"key": {**key, "torch": "0.1", "executor": "x"}}
-    assert records.is_current(record, str(script), tmp_path)
+    assert records.is_current(record, str(script), project)
     data.write_text("two\n")
-    assert not records.is_current(record, str(script), tmp_path)
+    assert not records.is_current(record, str(script), project)
     data.unlink()
-    assert not records.is_current(record, str(script), tmp_path)
+    assert not records.is_current(record, str(script), project)
 
 
 def test_a_record_from_another_torch_or_executor_stays_current(site):
@@ -189,12 +203,20 @@ def test_no_record_shows_only_the_build_output(site):
 
 
 def test_a_cuda_build_shows_no_cuda_records(tmp_path):
-    job = type("Job", (), {"file": str(tmp_path / "x.py"), "directive": Directive()})
-    assert records.for_fence(Settings(device="cuda", records=str(tmp_path)), job, tmp_path) == []
-    assert records.for_fence(Settings(records=""), job, tmp_path) == []
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "x.py").write_text("print(1)\n")
+    job = type("Job", (), {"file": str(tmp_path / "page" / "x.py"), "title": "page/x.py", "directive": Directive()})
+    target = records.record_path(str(tmp_path / "recorded"), "cuda", job.file)
+    target.parent.mkdir(parents=True)
+    key = cache.make_key(job.file, "cuda", [], tmp_path)
+    target.write_text(json.dumps({"snippet": "page/x.py", "output": "1\n", "key": key, **FAKE}))
+    (shown,) = records.for_fence(Settings(root=str(tmp_path), records="recorded"), job)
+    assert shown.device is CUDA and shown.refused is None and shown.output == "1\n"
+    assert records.for_fence(Settings(root=str(tmp_path), device="cuda", records="recorded"), job) == []
+    assert records.for_fence(Settings(root=str(tmp_path), records=""), job) == []
 
 
-def test_check_lists_stale_refused_and_missing(site, tmp_path, capsys):
+def test_check_lists_stale_refused_and_missing(site, project, capsys):
     snippet, _ = site
     text = (
         snippet("fresh", "print(1)\n", cuda_output="1\n")
@@ -202,8 +224,8 @@ def test_check_lists_stale_refused_and_missing(site, tmp_path, capsys):
         + snippet("never", "print(3)\n")
         + snippet("crash", "print(4)\n", cuda_output=TRACEBACK.format(name="crash", error="ValueError: boom"))
     )
-    (tmp_path / "docs" / "page.md").write_text(text)
-    code = records.main(["--check", "--docs", "docs"])
+    (project / "docs" / "page.md").write_text(text)
+    code = records.main(["--check"])
     out = capsys.readouterr().out
     assert code == 1
     assert "stale: page/old.py" in out and "stale: page/fresh.py" not in out
@@ -211,49 +233,49 @@ def test_check_lists_stale_refused_and_missing(site, tmp_path, capsys):
     assert "4 snippets: 1 CUDA records current, 1 stale, 1 refused, 1 missing" in out
 
 
-def test_check_passes_when_nothing_is_stale(site, tmp_path, capsys):
+def test_check_passes_when_nothing_is_stale(site, project, capsys):
     snippet, _ = site
-    (tmp_path / "docs" / "page.md").write_text(snippet("fresh", "print(1)\n", cuda_output="1\n") + snippet("never", "print(3)\n"))
-    assert records.main(["--check", "--docs", "docs"]) == 0
+    (project / "docs" / "page.md").write_text(snippet("fresh", "print(1)\n", cuda_output="1\n") + snippet("never", "print(3)\n"))
+    assert records.main(["--check"]) == 0
     assert "2 snippets: 1 CUDA records current, 0 stale, 0 refused, 1 missing" in capsys.readouterr().out
 
 
-def test_recording_needs_the_device(site, tmp_path, monkeypatch, capsys):
+def test_recording_needs_the_device(site, project, monkeypatch, capsys):
     snippet, _ = site
-    (tmp_path / "docs" / "page.md").write_text(snippet("x", "print(1)\n"))
+    (project / "docs" / "page.md").write_text(snippet("x", "print(1)\n"))
     import torch
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    assert records.main(["--docs", "docs"]) == 2
+    assert records.main([]) == 2
     assert "no CUDA device here" in capsys.readouterr().err
 
 
-def test_recording_keeps_going_past_a_failure_and_writes_no_record_for_it(site, tmp_path, capsys):
+def test_recording_keeps_going_past_a_failure_and_writes_no_record_for_it(site, project, capsys):
     """Run on this machine's CPU as if it had the device: every snippet is run and judged,
     the failures are listed at the end, and only what passed is recorded, with how it ended."""
     snippet, _ = site
-    (tmp_path / "docs" / "page.md").write_text(
+    (project / "docs" / "page.md").write_text(
         snippet("first", "print('one')\n")
         + snippet("broken", "print('two')\nraise ValueError('not declared')\n")
         + snippet("declared", "import torch\ntorch.ones(2).backward()\n", options=' raises="RuntimeError" match="element 0"')
         + snippet("wrong", "raise RuntimeError('unrelated')\n", options=' raises="RuntimeError" match="element 0"')
     )
     fake = devices.Device("cuda", "CUDA", available=lambda torch: True, describe=lambda torch: {"gpu": "This CPU"})
-    jobs = records._site_jobs("docs", "snippets")
-    assert records.record_all(jobs, "recorded", fake, tmp_path, timeout=30) == 1
+    settings = Settings(root=str(project), docs_dir="docs", records="recorded", timeout=30)
+    assert records.record_all(settings, fake) == 1
     out = capsys.readouterr().out
     assert "recorded page/first.py" in out and "recorded page/declared.py" in out
     assert "FAILED page/broken.py" in out and "FAILED page/wrong.py" in out
     assert "2 of 4 snippets recorded on CUDA" in out
     failures = out.split("failed:\n")[1]
-    assert "page/broken.py: snippets/page/broken.py:2: raised ValueError: not declared" in failures
+    assert "page/broken.py: page/broken.py:2: raised ValueError: not declared" in failures
     assert "expected a message matching: 'element 0'" in failures
-    assert records.load("recorded", "cuda", str(tmp_path / "snippets/page/broken.py")) is None
-    assert records.load("recorded", "cuda", str(tmp_path / "snippets/page/wrong.py")) is None
-    kept = records.load("recorded", "cuda", str(tmp_path / "snippets/page/declared.py"))
+    assert records.load("recorded", "cuda", str(project / "snippets/page/broken.py")) is None
+    assert records.load("recorded", "cuda", str(project / "snippets/page/wrong.py")) is None
+    kept = records.load("recorded", "cuda", str(project / "snippets/page/declared.py"))
     assert kept["gpu"] == "This CPU" and kept["status"] == 1
     assert (kept["error"]["type"], kept["error"]["line"]) == ("RuntimeError", 2)
-    assert records.error_of(kept) == kept["error"]
-    first = records.load("recorded", "cuda", str(tmp_path / "snippets/page/first.py"))
+    assert records.error_of(kept) == RaisedError(**kept["error"])
+    first = records.load("recorded", "cuda", str(project / "snippets/page/first.py"))
     assert (first["output"], first["status"], first["error"]) == ("one\n", 0, None)
-    assert records.is_current(first, str(tmp_path / "snippets/page/first.py"), tmp_path)
+    assert records.is_current(first, str(project / "snippets/page/first.py"), project)

@@ -25,6 +25,9 @@ from pathlib import Path
 
 import markdown
 
+from docexec import session
+from docexec.settings import Settings
+
 PROGRAMS = Path(__file__).parent / "programs"
 CSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -114,12 +117,15 @@ def python_view(program: Path, base: Path) -> str:
 
 
 def convert(page: str, base: Path, cache_dir: str = "", **config) -> str:
-    """The page converted with the site's Markdown setup, snippets under ``base``."""
+    """The page converted with the site's Markdown setup, snippets under ``base``: a build
+    of its own (``session.begin``), as each MkDocs build is."""
+    options = {"timeout": 30, "cache_dir": cache_dir, **config}
+    session.begin(Settings.load(options))
     md = markdown.Markdown(
         extensions=["attr_list", "pymdownx.superfences", "pymdownx.snippets", "docexec.extension"],
         extension_configs={
             "pymdownx.snippets": {"base_path": [str(base)], "check_paths": True},
-            "docexec.extension": {"timeout": 30, "cache_dir": cache_dir, **config},
+            "docexec.extension": options,
         },
     )
     return md.convert(textwrap.dedent(page))

@@ -11,15 +11,15 @@ from __future__ import annotations
 import glob
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from docexec.errors import PageError, SnippetError
 from docexec.run import client, scratch
 from tests.fidelity.harness import convert, copy_program, fence, outputs, page_view, python_view
+from tests.scratch_site import scratch_site, stop  # noqa: F401 - scratch_site: a fixture
 
 # program -> the fence options that declare how it ends
 SAME = {
@@ -59,23 +59,32 @@ def chomp(text: str) -> str:
     return text[:-1] if text.endswith("\n") else text
 
 
-def _processes(marker: str) -> list[str]:
-    """Command lines of live processes that contain ``marker`` (zombies aside)."""
+def _processes(marker: str, *folders: Path) -> list[str]:
+    """Command lines of live processes (zombies aside) that contain ``marker`` and work in
+    one of ``folders`` (so that a test run beside this one, by pytest-xdist, is not seen)."""
     found = []
     for status in glob.glob("/proc/[0-9]*/status"):
         try:
             if "\nState:\tZ" in Path(status).read_text():
                 continue
+            cwd = os.readlink(Path(status).with_name("cwd"))
             cmdline = Path(status).with_name("cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if marker in cmdline:
+        if marker in cmdline and any(cwd.startswith(str(folder)) for folder in folders):
             found.append(cmdline)
     return found
 
 
-def _kill(marker: str) -> None:
-    subprocess.run(["pkill", "-f", marker], check=False)
+def _kill_under(*folders: Path) -> None:
+    """Kill, by their ids, the processes working in ``folders``: what a failed test left
+    running (workers work in the site's folder, runs in copies under the private TMPDIR)."""
+    for cwd in glob.glob("/proc/[0-9]*/cwd"):
+        try:
+            if any(os.readlink(cwd).startswith(str(folder)) for folder in folders):
+                os.kill(int(cwd.split("/")[2]), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -130,13 +139,13 @@ def test_warnings_do_not_depend_on_what_the_executor_imported_first(tmp_path):
 
 def test_a_process_that_dies_is_reported_with_its_signal_and_output(tmp_path):
     copy_program("fid/segfault.py", tmp_path)
-    with pytest.raises(Exception, match=r"(?s)SIGSEGV.*printed before the crash|printed before the crash.*SIGSEGV"):
+    with pytest.raises(SnippetError, match=r"(?s)SIGSEGV.*printed before the crash|printed before the crash.*SIGSEGV"):
         page_view("fid/segfault.py", tmp_path)
 
 
 def test_an_undeclared_exit_code_fails_the_build_and_shows_what_python_printed(tmp_path):
     copy_program("fid/exit_string.py", tmp_path)
-    with pytest.raises(Exception, match=r"(?s)exit.*1.*configuration missing"):
+    with pytest.raises(SnippetError, match=r"(?s)exit.*1.*configuration missing"):
         page_view("fid/exit_string.py", tmp_path)
 
 
@@ -151,7 +160,7 @@ def test_an_undeclared_exit_code_fails_the_build_and_shows_what_python_printed(t
 )
 def test_nondeterministic_output_is_refused_with_its_likely_cause(name, cause, tmp_path):
     copy_program(name, tmp_path)
-    with pytest.raises(Exception, match=cause):
+    with pytest.raises(SnippetError, match=cause):
         page_view(name, tmp_path)
 
 
@@ -163,37 +172,37 @@ def test_the_cache_keys_on_data_files_the_program_reads(tmp_path):
     assert page_view("fid/data_file.py", tmp_path / "site", cache_dir=cache) == "beta"
 
 
-def test_processes_a_program_starts_are_gone_when_it_ends(tmp_path):
+def test_processes_a_program_starts_are_gone_when_it_ends(tmp_path, private_tmpdir):
     copy_program("bad/popen_sleep.py", tmp_path)
     try:
         assert page_view("bad/popen_sleep.py", tmp_path) == "started two sleeps"
         time.sleep(0.2)
-        assert _processes("sleep 317.25") == []
+        assert _processes("sleep 317.25", private_tmpdir) == []
     finally:
-        _kill("sleep 317.25")
+        _kill_under(private_tmpdir)
 
 
-def test_a_forked_grandchild_does_not_hold_the_build(tmp_path):
+def test_a_forked_grandchild_does_not_hold_the_build(tmp_path, private_tmpdir):
     copy_program("bad/grandchild.py", tmp_path)
     start = time.monotonic()
     try:
         assert page_view("bad/grandchild.py", tmp_path, timeout=8) == "parent done at once"
         assert time.monotonic() - start < 6
         time.sleep(0.2)
-        assert _processes(str(tmp_path / "bad")) == []
+        assert _processes(str(tmp_path / "bad"), "/") == []
     finally:
-        _kill("grandchild.py")
+        _kill_under(private_tmpdir)
 
 
-def test_a_timeout_kills_everything_the_program_started(tmp_path):
+def test_a_timeout_kills_everything_the_program_started(tmp_path, private_tmpdir):
     copy_program("bad/sleeper.py", tmp_path)
     try:
-        with pytest.raises(Exception, match=r"(?s)sleeper\.py.*(timeout|still running)"):
+        with pytest.raises(SnippetError, match=r"bad/sleeper\.py: still running after 2 s \(its timeout\); killed"):
             page_view("bad/sleeper.py", tmp_path, " timeout=2")
         time.sleep(0.3)
-        assert _processes("sleep 317.75") == []
+        assert _processes("sleep 317.75", private_tmpdir) == []
     finally:
-        _kill("sleep 317.75")
+        _kill_under(private_tmpdir)
 
 
 def test_writes_next_to_the_file_land_outside_the_repository(tmp_path):
@@ -204,14 +213,14 @@ def test_writes_next_to_the_file_land_outside_the_repository(tmp_path):
 
 def test_output_over_the_limit_fails_naming_the_program_and_size(tmp_path):
     copy_program("bad/big_output.py", tmp_path)
-    with pytest.raises(Exception, match=r"(?s)big_output\.py.*(MiB|bytes).*max_output|big_output\.py.*max_output"):
+    with pytest.raises(SnippetError, match=r"bad/big_output\.py: printed \d+\.\d MiB, over the limit of 1000000 bytes \(max_output"):
         page_view("bad/big_output.py", tmp_path, max_output=1_000_000)
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "1e400"])
 def test_a_timeout_must_be_a_finite_number(value, tmp_path):
     copy_program("fid/exit_zero.py", tmp_path)
-    with pytest.raises(Exception, match="timeout"):
+    with pytest.raises(PageError, match=f"line 1: timeout='{value}' must be a positive, finite number of seconds"):
         convert(fence("fid/exit_zero.py", f" timeout={value}"), tmp_path)
 
 
@@ -220,133 +229,81 @@ def test_a_timeout_must_be_a_finite_number(value, tmp_path):
     [("```Python", "```"), ("``` { .python }", "```"), ("```ipython", "```"), ("~~~python", "~~~"), ("```PY", "```")],
 )
 def test_every_spelling_of_a_python_fence_is_held_to_the_rules(opening, closing, tmp_path):
-    with pytest.raises(Exception, match="pasted"):
+    with pytest.raises(PageError, match="line 1: a ```[a-z]+ fence must hold only --8<-- includes .*; code pasted into Markdown"):
         convert(f"{opening}\nprint('pasted by hand')\n{closing}\n", tmp_path)
 
 
 # -- whole builds: a failed build, an interrupted build ------------------------------
 
-SITE = """\
-site_name: scratch
-docs_dir: docs
-markdown_extensions:
-  - pymdownx.superfences
-  - pymdownx.snippets:
-      base_path: [snippets]
-      check_paths: true
-  - docexec.extension:
-      timeout: 400
-      docs_dir: docs
-      cache_dir: {cache}
-"""
 
-
-def _site(tmp_path: Path, pages: dict[str, list[str]]) -> Path:
-    site = tmp_path / "site"
-    (site / "docs").mkdir(parents=True)
-    (site / "snippets").mkdir()
-    (site / "mkdocs.yml").write_text(SITE.format(cache=tmp_path / "cache"))
+def _site(scratch_site, tmp_path: Path, pages: dict[str, list[str]]):
+    """A scratch site whose pages run copies of ``programs/``; results cached outside it."""
+    site = scratch_site()
+    site.config(strict=False, timeout=400, cache_dir=str(tmp_path / "cache"))
     for page, names in pages.items():
         for name in names:
-            copy_program(name, site / "snippets")
-        (site / "docs" / f"{page}.md").write_text(f"# {page}\n\n" + "\n".join(fence(n) for n in names))
+            copy_program(name, site.root / "snippets")
+        site.write(f"docs/{page}.md", f"# {page}\n\n" + "\n".join(fence(n) for n in names))
     return site
 
 
-def _default_sigint() -> None:
-    """In the child, before exec: Ctrl-C as a terminal delivers it. A pytest started with
-    ``&`` from a script ignores SIGINT, its children inherit that, and a Python started
-    with SIGINT ignored installs no KeyboardInterrupt handler: the build would never see it."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _mkdocs(site: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site / "out")], cwd=site,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), preexec_fn=_default_sigint,
-    )
-
-
-def _stop(build: subprocess.Popen, site: Path) -> None:
-    """Whatever happened, leave nothing running: the build's process group, then its workers
-    (each in a session of its own; they exit once the build's end of their stdin is closed)."""
-    if build.poll() is None:
-        os.killpg(build.pid, signal.SIGKILL)
-    build.communicate()
-    deadline = time.monotonic() + 10
-    while _worker_pids(site) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    for pid in _worker_pids(site):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def _worker_pids(site: Path) -> list[int]:
-    """Processes working in ``site`` (the build's workers and their runs), zombies aside."""
-    found = []
-    for cwd in glob.glob("/proc/[0-9]*/cwd"):
-        try:
-            if os.readlink(cwd).startswith(str(site)) and "\nState:\tZ" not in Path(cwd).with_name("status").read_text():
-                found.append(int(Path(cwd).parent.name))
-        except OSError:
-            continue
-    return found
-
-
-def _worker_processes(site: Path) -> list[str]:
-    found = []
-    for pid in _worker_pids(site):
-        try:
-            found.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except OSError:
-            continue
-    return found
-
-
 @pytest.mark.build
-def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(tmp_path):
+def test_a_failing_build_runs_every_page_then_fails_once_leaving_nothing_running(scratch_site, tmp_path, private_tmpdir):
     """Every page runs, then the build fails once, naming both failures: a snippet that
     raised, and one that hung (killed at its timeout with what it started)."""
-    slow_fail = "import time\ntime.sleep(3)\nraise ValueError('broken on purpose')\n"
-    site = _site(tmp_path, {"a_fail": [], "b_ok": ["fid/exit_zero.py"], "c_slow": []})
-    copy_program("bad/sleeper.py", site / "snippets")
-    (site / "snippets" / "fid" / "slow_fail.py").write_text(slow_fail)
-    (site / "docs" / "a_fail.md").write_text("# a\n\n" + fence("fid/slow_fail.py"))
-    (site / "docs" / "c_slow.md").write_text("# c\n\n" + fence("bad/sleeper.py", " timeout=4"))
-    build = _mkdocs(site)
+    site = _site(scratch_site, tmp_path, {"b_ok": ["fid/exit_zero.py"]})
+    copy_program("bad/sleeper.py", site.root / "snippets")
+    site.snippet("fid/slow_fail.py", "import time\ntime.sleep(3)\nraise ValueError('broken on purpose')\n")
+    site.write("docs/a_fail.md", "# a\n\n" + fence("fid/slow_fail.py"))
+    site.write("docs/c_slow.md", "# c\n\n" + fence("bad/sleeper.py", " timeout=4"))
+    build = site.mkdocs("build", "-q", "-d", str(site.root / "out"))
     try:
         _, err = build.communicate(timeout=120)
-        assert build.returncode != 0 and "2 snippet(s) may not be published" in err, err
-        assert "broken on purpose" in err and "still running after 4 s" in err
+        assert build.returncode == 1 and "2 snippet(s) may not be published" in err, err
+        assert "broken on purpose" in err and "bad/sleeper.py: still running after 4 s" in err
         time.sleep(1)
-        assert _processes("sleep 317.75") == [] and _worker_processes(site) == []
-        cached = [p.name for p in (tmp_path / "cache").rglob("*.json")]
-        assert "exit_zero.json" in cached, f"finished results were not cached: {cached}"
+        assert _processes("", site.root, private_tmpdir) == []  # no worker, no run, nothing they started
+        assert sorted(p.name for p in (tmp_path / "cache").rglob("*.json")) == ["exit_zero.json", "slow_fail.json"]
     finally:
-        _stop(build, site)
-        _kill("sleep 317.75")
+        stop(build)
+        _kill_under(site.root, private_tmpdir)
 
 
 @pytest.mark.build
-def test_ctrl_c_stops_the_build_at_once_and_cleanly(tmp_path):
-    site = _site(tmp_path, {"index": ["bad/sleeper.py", "bad/write_next.py", "bad/grandchild.py"]})
-    build = _mkdocs(site)
+def test_a_failed_build_leaves_nothing_running_and_keeps_finished_results(scratch_site, tmp_path, private_tmpdir):
+    """A page that cannot be built stops the build at once, while a snippet of a later page
+    is still running (prefetched): it is killed, and what had finished is cached."""
+    site = _site(scratch_site, tmp_path, {"a_ok": ["fid/exit_zero.py"], "c_slow": ["bad/sleeper.py"]})
+    site.write("docs/b_broken.md", '# b\n\n```python exec\n--8<-- "fid/gone.py"\n```\n')
+    build = site.mkdocs("build", "-q", "-d", str(site.root / "out"))
+    try:
+        _, err = build.communicate(timeout=120)
+        assert build.returncode == 1 and "snippet file 'fid/gone.py' not found" in err, err
+        time.sleep(1)
+        assert _processes("", site.root, private_tmpdir) == []  # no worker, no run, nothing they started
+        cached = [p.name for p in (tmp_path / "cache").rglob("*.json")]
+        assert cached == ["exit_zero.json"], f"finished results were not cached: {cached}"
+    finally:
+        stop(build)
+        _kill_under(site.root, private_tmpdir)
+
+
+@pytest.mark.build
+def test_ctrl_c_stops_the_build_at_once_and_cleanly(scratch_site, tmp_path, private_tmpdir):
+    """The build is started with Ctrl-C's default action whatever pytest was started with
+    (``&`` in a script ignores SIGINT, and the children would inherit that)."""
+    site = _site(scratch_site, tmp_path, {"index": ["bad/sleeper.py", "bad/write_next.py", "bad/grandchild.py"]})
+    build = site.mkdocs("build", "-q", "-d", str(site.root / "out"))
     try:
         time.sleep(6)  # the worker has started and is running the sleeper
         assert build.poll() is None
-        os.killpg(build.pid, signal.SIGINT)  # Ctrl-C in a terminal: to the whole foreground group
+        os.killpg(build.pid, signal.SIGINT)
         start = time.monotonic()
-        try:
-            _, err = build.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            pytest.fail("the build was still running 30 s after Ctrl-C")
+        _, err = build.communicate(timeout=30)
         assert time.monotonic() - start < 2, "the build did not stop within 2 s of Ctrl-C"
         assert "docexec" not in err and "Exception ignored" not in err, err
         time.sleep(0.5)
-        assert _processes("sleep 317.75") == [] and _worker_processes(site) == []
+        assert _processes("", site.root, private_tmpdir) == []  # no worker, no run, nothing they started
     finally:
-        _stop(build, site)
-        _kill("sleep 317.75")
+        stop(build)
+        _kill_under(site.root, private_tmpdir)
