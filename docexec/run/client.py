@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 
 from docexec import devices
@@ -90,6 +91,12 @@ class Worker:
             if "fatal" in answer:
                 fatal = answer["fatal"]
                 continue
+            if "forked" in answer:  # not "started": every answer has that field (RunResult.started)
+                with self.lock:
+                    started = self.futures.get(answer["forked"])
+                if started is not None:
+                    started[0].started = time.monotonic()  # read by _wait
+                continue
             with self.lock:
                 future, _ = self.futures.pop(answer.pop("id"))
             future.set_result(RunResult.from_json(answer))
@@ -148,16 +155,20 @@ PROGRESS = 10.0  # seconds a run may take before the build says which one it is 
 
 
 def _wait(future: Future, title: str, timeout: float):
-    """The run's result; every ``PROGRESS`` seconds until then, a line on stderr naming it,
-    so a long or hanging snippet is never a silent wait."""
-    waited = 0.0
+    """The run's result; every ``PROGRESS`` seconds of its running (from its fork, which the
+    worker reports; not from when it was queued) a line on stderr naming it, so a long or
+    hanging snippet is never a silent wait."""
+    report = PROGRESS
     while True:
         try:
-            return future.result(timeout=PROGRESS)
+            return future.result(timeout=PROGRESS / 10)  # fine enough to report on time
         except FutureTimeout:
-            waited += PROGRESS
-            print(f"docexec: {title} still running after {waited:.0f} s (its timeout: {timeout:g} s)",
-                  file=sys.stderr, flush=True)
+            started = getattr(future, "started", None)
+            if started is not None and time.monotonic() - started >= report:
+                # one write per line: lines of runs in other lanes never interleave
+                sys.stderr.write(f"docexec: {title} still running after {report:.0f} s (its timeout: {timeout:g} s)\n")
+                sys.stderr.flush()
+                report += PROGRESS
 
 
 class MemoryGate:

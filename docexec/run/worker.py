@@ -24,6 +24,7 @@ The worker applies the first path rule (``paths.py``): the copy's folder is cut 
 path, so the program's own path reads as in its title (``page/file.py``).
 
 Closing stdin ends the worker at once: running programs are killed, folders removed.
+``{"forked": id}`` says a run has been forked (the client times progress from it).
 A worker that finds itself unsafe to fork (``preload.check_fork_safe``) answers
 ``{"fatal": message}`` and ends: every run it made would fail for its own doing.
 """
@@ -222,6 +223,7 @@ def main() -> None:
                     return
             for request in waiting:
                 running.append(Run(request, fresh, keeper))
+                print(json.dumps({"forked": request["id"]}), flush=True)  # its clock starts now, not when queued
             waiting.clear()
             fds = [0] + [fd for run in running for fd in run.fds()]
             left = min((run.deadline for run in running), default=time.monotonic() + 3600) - time.monotonic()

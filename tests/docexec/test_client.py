@@ -127,13 +127,22 @@ def test_a_run_the_executor_stopped_gets_no_second_run(fake_workers, tmp_path, m
 
 
 def test_a_long_run_says_which_snippet_the_build_waits_for(monkeypatch, capsys):
+    """Progress counts from the run's fork (the worker says when), not from when it was queued."""
     monkeypatch.setattr(client, "PROGRESS", 1.0)
     future = Future()
-    threading.Timer(1.5, lambda: future.set_result("done")).start()
+    threading.Timer(1.2, lambda: setattr(future, "started", time.monotonic())).start()  # queued 1.2 s, then forked
+    threading.Timer(3.6, lambda: future.set_result("done")).start()
     assert client._wait(future, "page/slow.py", 20) == "done"
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == "docexec: page/slow.py still running after 1 s (its timeout: 20 s)"
-    assert all(re.fullmatch(r"docexec: page/slow.py still running after \d+ s \(its timeout: 20 s\)", line) for line in lines)
+    assert lines == [f"docexec: page/slow.py still running after {n} s (its timeout: 20 s)" for n in (1, 2)]
+
+
+def test_a_queued_run_is_not_reported_as_running(monkeypatch, capsys):
+    monkeypatch.setattr(client, "PROGRESS", 1.0)
+    future = Future()
+    threading.Timer(2.5, lambda: future.set_result("done")).start()  # never reported as started
+    assert client._wait(future, "page/queued.py", 20) == "done"
+    assert capsys.readouterr().err == ""
 
 
 class TimedWorker(FakeWorker):
