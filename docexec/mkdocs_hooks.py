@@ -83,7 +83,7 @@ class MkDocsBuild:
         settings = self.settings = Settings.load(dict(options))
         if jupyter is not None and not settings.cache_dir:  # cache_dir "": every cache off, that one too
             jupyter.config["cache"] = False
-        session.begin(settings)
+        session.begin(settings).raised_by_host = True  # on_env fails the build, not the last page read
         self.runs.clear()
         self.errors.clear()
         self._close_scratch()
@@ -188,6 +188,11 @@ class MkDocsBuild:
         return output
 
     # -- the end of a build ----------------------------------------------------
+
+    def on_env(self, env, config, files):
+        """Every page is read: fail now if a snippet may not be published (before the site is written)."""
+        session.current(self.settings).fail_now()
+        return env
 
     def on_post_build(self, config):
         """Published notebooks link to the published pages when the site knows its address;

@@ -75,6 +75,9 @@ class Session:
         self.unrendered: set[str] = set()  # snippet files of the site not rendered yet in this build
         self.failures: list[Failure] = []
         self.failed_at_end = False
+        # Set by the MkDocs plugin, which raises once every page is read (on_env): raised by
+        # the last page instead, the error would read "Error reading page '<that page>'".
+        self.raised_by_host = False
         self.lock = threading.Lock()
         self.prefetched = False
         self._notes = None
@@ -198,10 +201,11 @@ class Session:
 
     def rendered(self, jobs: list[fences.Job]) -> None:
         """A page's snippets are rendered. Once every snippet of the site is, fail the build
-        if any may not be published (``errors: fail``): one error listing them all."""
+        if any may not be published (``errors: fail``): one error listing them all. Under
+        MkDocs the plugin raises it instead (``raised_by_host``), once every page is read."""
         with self.lock:
             self.unrendered.difference_update(job.file for job in jobs)
-            due = self.settings.errors == "fail" and self.failures and not self.unrendered
+            due = self.settings.errors == "fail" and self.failures and not self.unrendered and not self.raised_by_host
         if due:
             self.fail_now()
 
