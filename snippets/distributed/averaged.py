@@ -1,5 +1,4 @@
 import os
-import sys
 import tempfile
 
 import torch
@@ -23,20 +22,14 @@ def run(rank, tmp, device):  # what each rank runs
     grad = model.module.weight.grad
     del model  # DDP goes first: freed after its process group, it sometimes hung at exit (gloo)
     dist.destroy_process_group()
-    return grad
-
-
-def rank1_main(tmp, device):  # rank 1's process: the same run, then an exit without Python's shutdown
-    run(1, tmp, device)
-    sys.stdout.flush()
-    os._exit(0)  # as a forked child exits; the page says why (gloo threads, pytorch#190489)
+    return grad if rank == 0 else os._exit(0)  # rank 1 exits here: see the page
 
 
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
         method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
-        rank1 = mp.get_context(method).Process(target=rank1_main, args=(tmp, device))
+        rank1 = mp.get_context(method).Process(target=run, args=(1, tmp, device))
         rank1.start()  # rank 1: a new process
         ddp_grad = run(0, tmp, device)  # rank 0: this process
         rank1.join()

@@ -1,5 +1,4 @@
 import os
-import sys
 import tempfile
 
 import torch
@@ -23,23 +22,16 @@ def run(rank, tmp, device):  # one optimizer step's worth of gradients, from 2 m
         loss(model, rank, device, micro=0).backward()
     after_first = model.module.weight.grad.clone()
     loss(model, rank, device, micro=1).backward()  # accumulates, then all-reduces the sum
-    after_second = model.module.weight.grad
-    del model  # DDP goes before its process group
+    model = model.module  # DDP goes before its process group; the model without it stays
     dist.destroy_process_group()
-    return after_first, after_second
-
-
-def rank1_main(tmp, device):  # rank 1's process: the same run, then an exit without Python's shutdown
-    run(1, tmp, device)
-    sys.stdout.flush()
-    os._exit(0)  # as a forked child exits; the page says why (gloo threads, pytorch#190489)
+    return (after_first, model.weight.grad) if rank == 0 else os._exit(0)  # rank 1 exits here: see the page
 
 
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
         method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
-        rank1 = mp.get_context(method).Process(target=rank1_main, args=(tmp, device))
+        rank1 = mp.get_context(method).Process(target=run, args=(1, tmp, device))
         rank1.start()  # rank 1: a new process
         after_first, after_second = run(0, tmp, device)  # rank 0: this process
         rank1.join()

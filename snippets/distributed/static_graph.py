@@ -1,5 +1,4 @@
 import os
-import sys
 import tempfile
 
 import torch
@@ -7,14 +6,13 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.checkpoint import checkpoint
 
+batches = [torch.randn(4, 3, generator=torch.Generator().manual_seed(100 + rank)) for rank in (0, 1)]  # one each
+
 
 class Net(torch.nn.Sequential):  # the second layer applied twice, each time under checkpoint
     def forward(self, x, use_reentrant):
         h = checkpoint(self[1], self[0](x), use_reentrant=use_reentrant)
         return checkpoint(self[1], h, use_reentrant=use_reentrant).sum()
-
-
-batches = [torch.randn(4, 3, generator=torch.Generator().manual_seed(100 + rank)) for rank in (0, 1)]  # one each
 
 
 def run(rank, tmp, device):
@@ -26,23 +24,17 @@ def run(rank, tmp, device):
         for iteration in (1, 2):  # static_graph counts the hook firings in 1 and relies on them from 2 on
             model.zero_grad()
             model(batches[rank].to(device), use_reentrant=use_reentrant).backward()
-        grads[f"use_reentrant={use_reentrant}, static_graph={static_graph}"] = model.module[1].weight.grad
-    del model  # DDP goes before its process group
+        model = model.module  # DDP goes before its process group; the model without it stays
+        grads[f"use_reentrant={use_reentrant}, static_graph={static_graph}"] = model[1].weight.grad
     dist.destroy_process_group()
-    return grads
-
-
-def rank1_main(tmp, device):  # rank 1's process: the same run, then an exit without Python's shutdown
-    run(1, tmp, device)
-    sys.stdout.flush()
-    os._exit(0)  # as a forked child exits; the page says why (gloo threads, pytorch#190489)
+    return grads if rank == 0 else os._exit(0)  # rank 1 exits here: see the page
 
 
 if __name__ == "__main__":
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:  # the ranks meet through a file in it
         method = "spawn" if "__file__" in globals() else "fork"  # a notebook has no file to import
-        rank1 = torch.multiprocessing.get_context(method).Process(target=rank1_main, args=(tmp, device))
+        rank1 = torch.multiprocessing.get_context(method).Process(target=run, args=(1, tmp, device))
         rank1.start()  # rank 1: a new process
         grads = run(0, tmp, device)  # rank 0: this process
         rank1.join()
