@@ -46,8 +46,11 @@ def python_blocks(site_dir: Path, pages: list[str], html_file) -> list[Block]:
                 continue
             raises = None
             after = div.find_next_sibling()
+            if after is not None and "docexec-output" not in after.get("class", []):
+                after = after.select_one("div.docexec-output")  # in CPU/CUDA tabs: the CPU tab's, first
             shown = after.find("span", class_="filename", recursive=False) if after is not None else None
-            if shown is not None and (m := re.fullmatch(r"Output \(raises (\S+)\)", shown.get_text().strip())):
+            # "Output (raises X)", and where the CUDA record is the same, " · same on CUDA · ..." after it
+            if shown is not None and (m := re.fullmatch(r"Output \(raises (\S+)\)(?: · .*)?", shown.get_text().strip())):
                 raises = m[1]
             blocks.append(Block(path, title.get_text(), div.select_one("pre > code").get_text(), raises))
     return blocks
