@@ -1,7 +1,7 @@
 """The two changes docexec makes to the paths a program prints, and nothing else.
 
 1. **The program's own folder.** A run works in a copy of its folder under
-   ``/tmp/docexec-*`` (``run/scratch.py``); the worker cuts that folder from the output,
+   ``/tmp/docexec-worker-*/docexec-*`` (``run/scratch.py``); the worker cuts that folder from the output,
    so the program's path reads as in its title (``backward/ols_step.py``).
 2. **Library paths** (here): where Python and its packages are installed depends on the
    machine and on the folder of the virtual environment that built the site

@@ -59,11 +59,15 @@ class Worker:
 
     def __init__(self, root: str, device: str, snippet_env: dict, torch_cache: str = ""):
         env = passive_openmp(dict(os.environ, PYTHONHASHSEED=str(random.randint(1, 2**32 - 1))))
+        # Everything this worker writes to /tmp goes in one folder, which close() removes once
+        # the process has ended: the runs' folders (scratch.py), and that stays true when the
+        # worker is killed (SIGKILL, the OOM killer) and cannot clean up after itself.
+        self.folder = tempfile.mkdtemp(prefix="docexec-worker-")
+        env["DOCEXEC_WORKER_DIR"] = self.folder
         # importing torch._dynamo (preloaded) makes torch's cache folder; keep it in the build's
         # cache rather than /tmp. Programs see the build's own environment, not this.
-        # With the cache off (torch_cache ""), a folder of its own, removed when it is closed.
-        self.own_cache = None if torch_cache else tempfile.mkdtemp(prefix="docexec-torchinductor-")
-        env.setdefault("TORCHINDUCTOR_CACHE_DIR", torch_cache or self.own_cache)
+        # With the cache off (torch_cache ""), in the worker's folder.
+        env.setdefault("TORCHINDUCTOR_CACHE_DIR", torch_cache or os.path.join(self.folder, "torchinductor"))
         env.update(devices.get(device).environment)
         env["DOCEXEC_SNIPPET_ENV"] = json.dumps(snippet_env)
         self.proc = subprocess.Popen(
@@ -147,8 +151,7 @@ class Worker:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, 9)
             self.proc.wait()
-        if self.own_cache:
-            shutil.rmtree(self.own_cache, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 PROGRESS = 10.0  # seconds a run may take before the build says which one it is waiting for
@@ -272,6 +275,8 @@ def get_pool(settings) -> Pool:
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or any(worker.proc.poll() is not None for worker in pool.workers):
+            if pool is not None:
+                pool.close()  # a worker died: end the other one too, and remove their folders
             pool = _pools[key] = Pool(*key)
     if settings.keep_warm:
         pool.keep_warm()

@@ -1,7 +1,8 @@
 """Each run's private folder: a copy of the program's folder, so that whatever the program
 writes next to ``__file__`` lands there and never in the repository.
 
-Layout: ``/tmp/docexec-XXXX/src/<title's folder>/`` holds a copy of the regular files
+Layout: ``docexec-XXXX/src/<title's folder>/``, in the worker's folder
+(``/tmp/docexec-worker-*``, which the client removes even if the worker was killed), holds a copy of the regular files
 at the top of the program's folder (``.pyc`` left out; the path rule cuts ``.../src/``
 from the output, so paths read as in the title) and ``figures/`` the SVGs that
 ``plt.show()`` saved.
@@ -53,7 +54,7 @@ def _source_state(folder: str) -> list[tuple]:
 
 
 class Scratch:
-    """A new ``/tmp/docexec-*`` folder with a copy of the folder of ``script`` (shown as ``title``)."""
+    """A new ``docexec-*`` folder (in the worker's own, or /tmp) with a copy of the folder of ``script`` (shown as ``title``)."""
 
     def __init__(self, script: str, title: str):
         self.source_dir = os.path.dirname(os.path.abspath(script))
@@ -61,7 +62,7 @@ class Scratch:
         self.source_state = _source_state(self.source_dir)
         racy = time.time_ns() - int(RACY * 1e9)
         self.trusted = all(max(mtime, ctime) < racy for *_, mtime, ctime in self.source_state)
-        self.root = tempfile.mkdtemp(prefix="docexec-")
+        self.root = tempfile.mkdtemp(prefix="docexec-", dir=os.environ.get("DOCEXEC_WORKER_DIR"))  # client.Worker's
         self.figures = os.path.join(self.root, "figures")
         os.mkdir(self.figures)
         self.src = os.path.join(self.root, "src")

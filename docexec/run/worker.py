@@ -9,7 +9,8 @@ to do (``mkdocs serve``: the next edit is then fast). A one-shot build never sen
 second: it would import them after its last run, while MkDocs still renders pages.
 
 For each run the worker
-- gives it a copy of the program's folder in a ``/tmp/docexec-*`` folder, so whatever
+- gives it a copy of the program's folder in a ``docexec-*`` folder, inside the worker's
+  own (``DOCEXEC_WORKER_DIR``, made and removed by the client), so whatever
   the program writes next to ``__file__`` lands there, never in the repository
   (``scratch.py``: a copy the previous run of the same folder left untouched is reused);
 - gives it a pseudo-terminal (80x24) for stdout and stderr: buffering, ``isatty`` and

@@ -231,11 +231,11 @@ def test_torchs_cache_is_in_the_sites_cache_or_with_the_cache_off_the_workers_ow
     try:
         assert torch_caches(cached) == [str(tmp_path / ".cache" / "torchinductor")] * 2
         own = torch_caches(uncached)
-        assert len(set(own)) == 2 and all(Path(folder).is_dir() and tmp_path not in Path(folder).parents for folder in own)
+        assert len(set(own)) == 2 and all(Path(folder).parent.is_dir() and tmp_path not in Path(folder).parents for folder in own)
     finally:
         cached.close()
         uncached.close()
-    assert not any(Path(folder).exists() for folder in own)  # gone with the workers
+    assert not any(Path(folder).parent.exists() for folder in own)  # gone with the workers' folders
 
 
 def test_the_two_runs_come_from_two_interpreters(tmp_path):
@@ -293,3 +293,38 @@ def test_a_hanging_snippet_runs_once_and_a_long_one_is_never_a_silent_wait(scrat
     assert done.returncode == 1
     assert "  docs/hang.md: exec fence at line 3: hang.py: still running after 3 s (its timeout)" in done.stderr
     assert "sleeper.py" not in done.stderr.split("may not be published")[1]
+
+
+KILLER = "import os, signal\nprint('killing my worker')\nos.kill(os.getppid(), signal.SIGKILL)\n"
+
+
+def test_a_killed_worker_leaves_no_folder_behind(tmp_path, monkeypatch):
+    """A worker killed outright cannot remove its runs' folders: everything it writes is in one
+    folder of the client's, removed when the pool is closed."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # the client's and the workers' temporary folder
+    monkeypatch.setattr(client.tempfile, "tempdir", None)  # read TMPDIR again
+    (tmp_path / "killer.py").write_text(KILLER)
+    pool = client.Pool(str(tmp_path), "cpu", 1, 10_000)
+    try:
+        with pytest.raises(client.WorkerError):
+            pool.submit(str(tmp_path / "killer.py"), "killer.py", 60).result(timeout=120)
+        assert any(temp.iterdir())  # the dead worker's folder, with its run's copy in it
+    finally:
+        pool.close()
+    assert list(temp.iterdir()) == []
+
+
+def test_a_pool_with_a_dead_worker_is_closed_when_the_next_build_replaces_it(tmp_path):
+    settings = Settings(root=str(tmp_path))
+    first = client.get_pool(settings)
+    try:
+        first.workers[0].proc.kill()
+        first.workers[0].proc.wait()
+        second = client.get_pool(settings)
+        assert second is not first
+        assert first.workers[1].proc.wait(timeout=10) is not None  # the survivor ended too
+        assert not any(Path(worker.folder).exists() for worker in first.workers)
+    finally:
+        client.close_all()

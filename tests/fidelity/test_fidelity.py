@@ -108,11 +108,14 @@ def private_tmpdir(tmp_path_factory):
 def no_temp_folders_left(private_tmpdir):
     """Once the workers are idle (a copy of a folder is kept for the next run of that folder
     for a fraction of a second, scratch.IDLE), nothing of a run is left in the temporary folder."""
-    pattern = str(private_tmpdir / "docexec-*")
-    before = set(glob.glob(pattern))
+    def runs_folders():  # a run's folder is in its worker's (client.Worker.folder), which lives as long as the pool
+        return {path for path in glob.glob(str(private_tmpdir / "docexec-*")) if "docexec-worker-" not in path} | set(
+            glob.glob(str(private_tmpdir / "docexec-worker-*" / "docexec-*")))
+
+    before = runs_folders()
     yield
     deadline = time.monotonic() + 10 * scratch.IDLE
-    while (left := set(glob.glob(pattern)) - before) and time.monotonic() < deadline:
+    while (left := runs_folders() - before) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not left, f"temporary folders left behind: {sorted(left)}"
 
