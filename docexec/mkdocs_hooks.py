@@ -195,8 +195,8 @@ class MkDocsBuild:
         return env
 
     def on_post_build(self, config):
-        """Published notebooks link to the published pages when the site knows its address;
-        then the build fails if a snippet may not be published and nothing has said so yet."""
+        """Published notebooks link to the published pages when the site knows its address.
+        (A snippet that may not be published has failed the build already, in ``on_env``.)"""
         site_url = config.get("site_url")
         if site_url and self.settings.docs_dir:
             settings = replace(self.settings, site_url=site_url)
@@ -206,11 +206,12 @@ class MkDocsBuild:
                     found = generate.notebook_of(page, settings)
                 except ValueError:
                     continue  # that page failed, or (mkdocs serve) shows why
-                target = Path(config["site_dir"]) / Path(found[0]).relative_to(docs.relative_to(settings.base)) if found else None
-                if target is not None and target.is_file():
+                if not found:
+                    continue
+                target = Path(config["site_dir"]) / Path(found[0]).relative_to(docs.relative_to(settings.base))
+                if target.is_file():
                     target.write_text(found[1], encoding="utf-8")
         self._close_scratch()
-        session.current(self.settings).fail_now()
 
     def on_build_error(self, error):
         self._close_scratch()
@@ -227,6 +228,7 @@ on_files = _build.on_files
 on_pre_page = _build.on_pre_page
 on_page_content = _build.on_page_content
 on_post_page = _build.on_post_page
+on_env = _build.on_env
 on_post_build = _build.on_post_build
 on_build_error = _build.on_build_error
 on_shutdown = _build.on_shutdown

@@ -185,7 +185,7 @@ def test_with_errors_shown_the_build_does_not_fail(site, pool):
     fail(sess, "b", 0)
     for page in ("index", "a", "b"):
         sess.rendered(jobs(sess, page))
-    sess.fail_now()  # the end of the build (the hook's on_post_build): the site is served as it is
+    sess.fail_now()  # the end of the build (the hook's on_env): the site is served as it is
     assert [failure.title for failure in sess.failures] == ["b.py"]
 
 
@@ -256,6 +256,7 @@ def test_five_broken_snippets_on_several_pages_fail_the_build_once_at_its_end(sc
     err = done.stderr
     assert err.count("may not be published") == 1, err
     assert "Error reading page" not in err  # raised once every page is read, not as the last one's error
+    assert not (site.root / "out" / "a" / "index.html").exists()  # and before the site is written (on_env)
     listing = err.split("5 snippet(s) may not be published:\n")[1].split("\n\nDetails:")[0].split("\n")
     where = [("a", 3), ("a", 11), ("b", 3), ("d", 3), ("d", 7)]
     assert len(listing) == 5
