@@ -31,7 +31,7 @@ def table(session, resolve) -> list[str]:
     settings = session.settings
     if not settings.execute:
         return ["*Snippet execution is switched off for this build (`DOCEXEC_EXECUTE=0`).*"]
-    rows, ran, total_time, refused, other_torch, failing, unreadable = [], 0, 0.0, [], [], [], 0
+    rows, snippets, ran, total_time, refused, other_torch, failing = [], 0, 0, 0.0, [], [], []
     docs = settings.path("docs_dir")
     for page in session.site_pages():
         link = page.relative_to(docs).as_posix()
@@ -39,7 +39,6 @@ def table(session, resolve) -> list[str]:
             jobs = session.page_jobs(page, resolve)
         except PageError as exc:
             failing.append(f"[{link}](../{link})")
-            unreadable += 1  # a row, but no snippet
             rows.append(f"| [{link}](../{link}) | | | | | **cannot be built**: {_cell(str(exc))} |")
             continue
         for job in jobs:
@@ -50,6 +49,7 @@ def table(session, resolve) -> list[str]:
             except SnippetError as exc:
                 failing.append(f"`{job.title}`")
                 state = f"**may not be published**: {_cell(str(exc))}"
+            snippets += 1
             ran += not record.cached
             total_time += record.duration
             for item in records.for_fence(settings, job, session.hashes):
@@ -62,8 +62,7 @@ def table(session, resolve) -> list[str]:
                 f"| {_memory(record.peak)} | {state} |"
             )
     summary = (
-        f"{len(rows) - unreadable} snippets on {settings.device}: {ran} ran in this build, "
-        f"{len(rows) - unreadable - ran} from the cache; "
+        f"{snippets} snippets on {settings.device}: {ran} ran in this build, {snippets - ran} from the cache; "
         f"{total_time:.1f} s of snippet run time"
     )
     print(f"docexec: {summary}", file=sys.stderr)
