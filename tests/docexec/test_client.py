@@ -264,12 +264,14 @@ def test_a_hanging_program_runs_once(tmp_path):
     assert log.read_text() == "started\n"
 
 
+KILLER = "import os, signal\nprint('killing my worker')\nos.kill(os.getppid(), signal.SIGKILL)\n"
+
+
 def test_a_worker_that_dies_is_the_executors_failure_not_the_snippets(render):
     """Its error names the worker and the runs it had; a page catching what a snippet did
     wrong (SnippetError) does not take it for one. The next build gets new workers."""
-    killer = "import os, signal\nprint('killing my worker')\nos.kill(os.getppid(), signal.SIGKILL)\n"
     with pytest.raises(client.WorkerError) as caught:
-        render('```python exec\n--8<-- "killer.py"\n```\n', killer=killer)
+        render('```python exec\n--8<-- "killer.py"\n```\n', killer=KILLER)
     assert not isinstance(caught.value, SnippetError) and isinstance(caught.value, DocexecError)
     assert str(caught.value).startswith("the docexec worker ended (exit status -9) while running: killer.py")
     pid = os.getpid()
@@ -294,8 +296,6 @@ def test_a_hanging_snippet_runs_once_and_a_long_one_is_never_a_silent_wait(scrat
     assert "  docs/hang.md: exec fence at line 3: hang.py: still running after 3 s (its timeout)" in done.stderr
     assert "sleeper.py" not in done.stderr.split("may not be published")[1]
 
-
-KILLER = "import os, signal\nprint('killing my worker')\nos.kill(os.getppid(), signal.SIGKILL)\n"
 
 
 def test_a_killed_worker_leaves_no_folder_behind(tmp_path, monkeypatch):
